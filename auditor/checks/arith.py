@@ -1,0 +1,45 @@
+"""Shared arithmetic for the table rules: null handling and relation terms."""
+from __future__ import annotations
+
+import fnmatch
+
+from ..tables.model import Cell, StatutoryTables
+
+TOL = 1e-6
+
+
+def row_keys(tables: StatutoryTables, table: str) -> list[str]:
+    """Row keys present in the read table, in reading order."""
+    seen: list[str] = []
+    for cell in tables.cells.values():
+        if cell.table == table and cell.row not in seen:
+            seen.append(cell.row)
+    return seen
+
+
+def expand(tables: StatutoryTables, table: str, patterns) -> list[str]:
+    rows = row_keys(tables, table)
+    out: list[str] = []
+    for pat in patterns:
+        out += [r for r in rows if fnmatch.fnmatchcase(r, pat) and r not in out]
+    return out
+
+
+def cells_of(tables: StatutoryTables, table: str, rows: list[str], column: str) -> list[Cell] | None:
+    """The cells, or None when any is absent or blank (a blank is table.missing, not a sum error)."""
+    out = []
+    for r in rows:
+        c = tables.cells.get(f"{table}.{r}.{column}")
+        if c is None or c.value is None:
+            return None
+        out.append(c)
+    return out
+
+
+def total(cells: list[Cell]) -> float:
+    s = sum(c.value for c in cells)
+    return int(s) if float(s).is_integer() else round(s, 4)
+
+
+def differs(a: float, b: float) -> bool:
+    return abs(a - b) > TOL

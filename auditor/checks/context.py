@@ -1,0 +1,38 @@
+"""What a rule sees: the stages' outputs, frozen, plus a helper to build findings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..claims.model import Claim, ReportFacts
+from ..tables.model import Cell, StatutoryTables
+from ..template import Template
+from .finding import CellEvidence, Evidence, Finding, TextEvidence
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    text: str
+    tables: StatutoryTables
+    template: Template
+    facts: ReportFacts
+    claims: tuple[Claim, ...] = ()
+    previous: "CheckContext | None" = None
+    config: dict = field(default_factory=dict)
+
+    def text_ev(self, start: int, end: int) -> TextEvidence:
+        return TextEvidence(start, end, self.text[start:end])
+
+    @staticmethod
+    def cell_ev(cell: Cell) -> CellEvidence:
+        return CellEvidence(cell.table, cell.row, cell.column, cell.value, cell.start, cell.end)
+
+    def finding(self, rule, *, evidence: list[Evidence], stated=None, expected=None, severity: str | None = None,
+                replacement: str | None = None, facts: dict | None = None, **fields) -> Finding:
+        """Render the rule's Chinese message from named fields; keep the data structured."""
+        from .registry import _RULES
+
+        spec = _RULES[rule] if isinstance(rule, str) else rule
+        message = spec.message.format(stated=stated, expected=expected, **fields)
+        return Finding(code=spec.code, check=spec.check, severity=severity or spec.default, message=message,
+                       stated=stated, expected=expected, evidence=tuple(evidence), replacement=replacement,
+                       facts=facts or {})

@@ -1,0 +1,1 @@
+"""Rules comparing a report with last year's."""

@@ -1,0 +1,1 @@
+"""Rules reconciling the narrative's claims with the tables and with each other."""

@@ -1,0 +1,72 @@
+"""The rule registry: every check is a generator function registered with ``@rule``."""
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from .finding import Finding
+
+FAMILY_PREFIX = {"table": "TB", "narrative": "NT", "meta": "MT", "cross_year": "CY"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    check: str
+    default: str
+    message: str  # Chinese template with named fields
+    func: Callable[..., Iterator[Finding]]
+    groups: tuple[str, ...] = ("all",)
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def family(self) -> str:
+        return self.check.split(".", 1)[0]
+
+    @property
+    def description(self) -> str:
+        return (self.func.__doc__ or "").strip().splitlines()[0] if self.func.__doc__ else ""
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "check": self.check, "name": self.func.__name__,
+                "description": self.description, "default_severity": self.default,
+                "message_template": self.message, "groups": list(self.groups)}
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(*, code: str, check: str, default: str, message: str, groups: tuple[str, ...] = ()):
+    """Register a check. Codes are never reused or renumbered."""
+
+    def deco(func):
+        family = check.split(".", 1)[0]
+        if code in _RULES:
+            raise ValueError(f"duplicate rule code {code}")
+        _RULES[code] = Rule(code=code, check=check, default=default, message=message, func=func,
+                            groups=("all", family, *groups))
+        return func
+
+    return deco
+
+
+def get_rules() -> list[Rule]:
+    from . import cross_year, meta, narrative, table  # noqa: F401  (registration)
+
+    return sorted(_RULES.values(), key=lambda r: r.code)
+
+
+def select(select: list[str] | None = None, ignore: list[str] | None = None) -> list[Rule]:
+    """Rules chosen by code, check name, group or glob (``TB*``, ``narrative.*``)."""
+
+    def hit(r: Rule, pats: list[str]) -> bool:
+        return any(fnmatch.fnmatchcase(r.code, p) or fnmatch.fnmatchcase(r.check, p)
+                   or fnmatch.fnmatchcase(r.func.__name__, p) or p in r.groups for p in pats)
+
+    rules = get_rules()
+    if select:
+        rules = [r for r in rules if hit(r, select)]
+    if ignore:
+        rules = [r for r in rules if not hit(r, ignore)]
+    return rules

@@ -1,0 +1,158 @@
+"""Rules over the statutory tables: sums, balance, labels and completeness."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .arith import cells_of, differs, expand, row_keys, total
+from .context import CheckContext
+from .finding import Finding
+from .registry import rule
+
+ROW_NAMES = {
+    "new_received": "一、本年新收", "carried_over": "二、上年结转", "granted": "（一）予以公开",
+    "partially_granted": "（二）部分公开", "total_processed": "（七）总计", "carried_forward": "四、结转下年度",
+    "review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
+    "litigation_after_review": "行政诉讼（复议后起诉）", "other.total": "（六）其他处理",
+}
+TABLE_NAMES = {"applications": "表三", "appeals": "表四", "active": "表二"}
+
+
+def row_name(ctx: CheckContext, table: str, row: str) -> str:
+    if row in ROW_NAMES:
+        return ROW_NAMES[row]
+    try:
+        return ctx.template.tables[table].row(row).full_label
+    except KeyError:
+        return row
+
+
+def col_name(ctx: CheckContext, table: str, col: str) -> str:
+    try:
+        return ctx.template.tables[table].column(col).label
+    except KeyError:
+        return col
+
+
+def _row_span(ctx: CheckContext, cells) -> list:
+    first = min(c.start for c in cells)
+    label = next((lm for lm in ctx.tables.labels if lm.key.endswith("." + cells[0].row) and lm.start <= first), None)
+    start = label.start if label and first - label.start < 400 else first
+    return [ctx.text_ev(start, max(c.end for c in cells))]
+
+
+def _relations(ctx: CheckContext, kind: str, check: str):
+    return [r for r in ctx.template.relations if r.kind == kind and r.check == check]
+
+
+@rule(code="TB001", check="table.row_sum", default="high",
+      message="{table}“{row}”行：各申请人列之和为{expected}，但“总计”栏为{stated}")
+def row_total_matches_columns(ctx: CheckContext) -> Iterator[Finding]:
+    """A row's 总计 equals the sum of its applicant columns (表三).
+
+    **反例** ``一、本年新收… 5 1 0 0 0 0 7``  **正例** ``一、本年新收… 5 1 0 0 0 0 6``
+    """
+    for rel in _relations(ctx, "row_total", "table.row_sum"):
+        for row in row_keys(ctx.tables, rel.table):
+            parts = [cells_of(ctx.tables, rel.table, [row], c) for c in rel.parts]
+            tot = cells_of(ctx.tables, rel.table, [row], rel.total)
+            if tot is None or any(p is None for p in parts):
+                continue
+            parts = [p[0] for p in parts]
+            if differs(total(parts), tot[0].value):
+                yield ctx.finding("TB001", stated=tot[0].value, expected=total(parts),
+                                  evidence=_row_span(ctx, parts + tot) + [ctx.cell_ev(c) for c in tot + parts],
+                                  table=TABLE_NAMES[rel.table], row=row_name(ctx, rel.table, row),
+                                  facts={"table": rel.table, "row": row, "column": rel.total})
+
+
+@rule(code="TB002", check="table.column_sum", default="high",
+      message="{table}“{column}”：{parts_desc}之和为{expected}，但“{total_name}”为{stated}")
+def column_total_matches_parts(ctx: CheckContext) -> Iterator[Finding]:
+    """表三（七）总计 equals the sum of the result rows per column; 表四 each group's 总计 its parts.
+
+    **反例** ``（一）予以公开 6 … （七）总计 20`` with parts summing to 26  **正例** parts summing to 20
+    """
+    for rel in _relations(ctx, "column_total", "table.column_sum"):
+        parts_rows = expand(ctx.tables, rel.table, rel.parts)
+        for col in ctx.template.tables[rel.table].columns:
+            parts = cells_of(ctx.tables, rel.table, parts_rows, col.key)
+            tot = cells_of(ctx.tables, rel.table, [rel.total], col.key)
+            if not parts or tot is None or not differs(total(parts), tot[0].value):
+                continue
+            yield ctx.finding("TB002", stated=tot[0].value, expected=total(parts),
+                              evidence=_row_span(ctx, tot) + [ctx.cell_ev(c) for c in tot + [p for p in parts if p.value]],
+                              table=TABLE_NAMES[rel.table], column=col.label, parts_desc="（一）至（六）各项",
+                              total_name="（七）总计", facts={"table": rel.table, "row": rel.total, "column": col.key})
+    for rel in _relations(ctx, "row_total", "table.column_sum"):
+        for row in row_keys(ctx.tables, rel.table):
+            parts = [cells_of(ctx.tables, rel.table, [row], c) for c in rel.parts]
+            tot = cells_of(ctx.tables, rel.table, [row], rel.total)
+            if tot is None or any(p is None for p in parts):
+                continue
+            parts = [p[0] for p in parts]
+            if differs(total(parts), tot[0].value):
+                yield ctx.finding("TB002", stated=tot[0].value, expected=total(parts),
+                                  evidence=_row_span(ctx, parts + tot) + [ctx.cell_ev(c) for c in tot + parts],
+                                  table=TABLE_NAMES[rel.table], column=row_name(ctx, rel.table, row),
+                                  parts_desc="结果维持、结果纠正、其他结果、尚未审结", total_name="总计",
+                                  facts={"table": rel.table, "row": row, "column": rel.total})
+
+
+@rule(code="TB003", check="table.balance", default="high",
+      message="表三“{column}”列：一、新收{new}+二、上年结转{carried}={stated}，但三（七）总计{processed}+四、结转下年度{forward}={expected}")
+def balance_holds(ctx: CheckContext) -> Iterator[Finding]:
+    """第一项加第二项之和等于第三项加第四项之和, per column of 表三.
+
+    **反例** ``新收7 上年结转0 总计6 结转下年度0``  **正例** ``新收7 上年结转0 总计7 结转下年度0``
+    """
+    for rel in _relations(ctx, "balance", "table.balance"):
+        for col in ctx.template.tables[rel.table].columns:
+            left = cells_of(ctx.tables, rel.table, list(rel.left), col.key)
+            right = cells_of(ctx.tables, rel.table, list(rel.right), col.key)
+            if left is None or right is None or not differs(total(left), total(right)):
+                continue
+            yield ctx.finding("TB003", stated=total(left), expected=total(right),
+                              evidence=[ctx.cell_ev(c) for c in left + right] + _row_span(ctx, right[:1]),
+                              column=col.label, new=left[0].value, carried=left[1].value,
+                              processed=right[0].value, forward=right[1].value,
+                              facts={"table": rel.table, "row": "balance", "column": col.key})
+
+
+@rule(code="TB004", check="table.label", default="low",
+      message="标签“{written}”与法定模板不一致，应为“{statutory}”")
+def labels_are_statutory(ctx: CheckContext) -> Iterator[Finding]:
+    """A row label or table heading deviates from the statutory text (beyond width, punctuation, spaces, quotes).
+
+    **反例** ``1.申请人无正当理由预期不补正…``  **正例** ``1.申请人无正当理由逾期不补正…``
+    """
+    for lm in ctx.tables.labels:
+        if lm.exact:
+            continue
+        yield ctx.finding("TB004", evidence=[ctx.text_ev(lm.start, lm.end)], written=lm.written.strip(),
+                          statutory=lm.statutory, replacement=lm.statutory, stated=None, expected=None,
+                          facts={"table": lm.key.split(".")[0], "row": lm.key, "score": lm.score})
+
+
+@rule(code="TB005", check="table.missing", default="low",
+      message="{what}：{reason}")
+def tables_are_complete(ctx: CheckContext) -> Iterator[Finding]:
+    """A statutory table, row or cell is absent, blank or unreadable.
+
+    **反例** a blank 总计 cell, or ``行政规范性文件693665`` that splits several ways  **正例** every cell a number
+    """
+    for u in ctx.tables.unreadable:
+        parts = u.key.split(".", 1)
+        table = TABLE_NAMES.get(parts[0], parts[0])
+        what = table + (f"“{row_name(ctx, parts[0], parts[1].rsplit('.', 1)[0] if parts[1].count('.') and parts[1].rsplit('.', 1)[1] in {c.key for c in ctx.template.tables[parts[0]].columns} else parts[1])}”" if len(parts) > 1 else "")
+        ev = [ctx.text_ev(u.start, u.end)] if u.start is not None and u.end > u.start else []
+        yield ctx.finding("TB005", evidence=ev, what=what, reason=u.reason, facts={"table": parts[0], "row": u.key})
+    blank_rows: dict[tuple[str, str], list] = {}
+    for cell in ctx.tables.cells.values():
+        if cell.value is None:
+            blank_rows.setdefault((cell.table, cell.row), []).append(cell)
+    for (table, row), cells in blank_rows.items():
+        cols = "、".join(col_name(ctx, table, c.column) for c in cells)
+        yield ctx.finding("TB005", evidence=_row_span(ctx, cells) + [ctx.cell_ev(c) for c in cells],
+                          what=f"{TABLE_NAMES.get(table, table)}“{row_name(ctx, table, row)}”",
+                          reason=f"“{cols}”栏为空或填“—”“/”，模板要求填写数字（无则填0）",
+                          facts={"table": table, "row": row})

@@ -1,0 +1,76 @@
+"""Report facts read from the narrative: title, agency, year, the 统计期限 sentence, 2019-only labels."""
+from __future__ import annotations
+
+import regex
+
+from ..template import load_template
+from .model import Period, ReportFacts, Span
+
+_TITLE = regex.compile(r"([^\n：:]{0,60}?)\s*((?:19|20)\d{2})\s*年\s*度?\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*年\s*度?\s*报\s*告")
+_PERIOD_KEY = regex.compile(r"统计(?:期限|周期|时限|时间|区间|期间|范围)|数据(?:统计)?(?:期限|时间)")
+_DATE = regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+_END_NOYEAR = regex.compile(r"(?:至|到|—|-|－|~)\s*(?P<m>1\s*2)\s*月\s*(?P<d>3\s*1)\s*日")
+_GLUED = regex.compile(r"(?P<y>(?:19|20)\d{2})(?P<rest>\d{2,4})\s*日")
+
+
+def _title(text: str) -> tuple[str | None, str | None, int | None, Span | None]:
+    head = text[:3000]
+    for m in _TITLE.finditer(head):
+        year = int(m.group(2))
+        agency = regex.sub(r"^(?:标题|题名|名称)\s*[:：]\s*", "", m.group(1)).strip(" 　\t\n《“")
+        agency = regex.sub(r"\s+", "", agency)
+        title = regex.sub(r"\s+", "", text[m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip())):m.end()])
+        title = regex.sub(r"^(?:标题|题名|名称)[:：]", "", title)
+        return title, agency or None, year, Span(m.start(2), m.end(2))
+    return None, None, None, None
+
+
+def _period(text: str, year: int | None) -> Period | None:
+    m = _PERIOD_KEY.search(text)
+    if not m:
+        return None
+    end = text.find("\n", m.end())
+    stop = regex.compile(r"[。；;]").search(text, m.end(), end if end > 0 else len(text))
+    s_end = stop.start() if stop else min(len(text), m.end() + 60)
+    s_end = min(s_end, m.end() + 80)
+    quote = text[m.start():s_end]
+    dates = list(_DATE.finditer(text, m.end(), s_end))
+    tail = _END_NOYEAR.search(text, dates[0].end() if dates else m.end(), s_end)
+    if dates and (len(dates) >= 2 or tail):
+        begin_year = int(dates[0].group("y"))
+        end_year = int(dates[1].group("y")) if len(dates) >= 2 else begin_year
+        wrong = next((d for d in dates[:2] if year is not None and int(d.group("y")) != year), None)
+        return Period(m.start(), s_end, quote, begin_year, end_year, True,
+                      wrong.start() if wrong else None, wrong.end() if wrong else None)
+    glued = _GLUED.search(text, m.end(), s_end)
+    if glued or dates or regex.search(r"\d", quote):
+        bad = glued or _DATE.search(text, m.end(), s_end) or regex.search(r"\d[\d年月日\s]*", text[m.end():s_end])
+        ps = bad.start() if bad and bad.re is not None and bad.string is text else m.end()
+        pe = bad.end() if bad and bad.string is text else s_end
+        if bad and bad.string is not text:
+            ps, pe = m.end() + bad.start(), m.end() + bad.end()
+        y = int(glued.group("y")) if glued else None
+        return Period(m.start(), s_end, quote, y, y, False, ps, pe)
+    return None
+
+
+def _legacy_labels(text: str) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    for label in load_template("2021").legacy_labels:
+        pos = text.find(label)
+        if pos >= 0:
+            out.append((label, pos, pos + len(label)))
+    return tuple(out)
+
+
+def read_facts(text: str, fmt: str | None = None) -> ReportFacts:
+    title, agency, year, year_span = _title(text)
+    period = _period(text, year)
+    if year is None and period and period.begin_year:
+        year = period.begin_year
+    if fmt is None:
+        from ..tables.reader import detect_format
+
+        fmt = detect_format(text, year)
+    return ReportFacts(title=title, agency=agency, year=year, year_span=year_span, format=fmt,
+                       period=period, legacy_labels=_legacy_labels(text))

@@ -1,0 +1,116 @@
+"""Command line: a thin shell over the public API. Exit codes: 0 clean, 1 findings at or above
+--fail-on, 2 usage error or unreadable input."""
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="政府信息公开工作年度报告一致性审核工具")
+
+
+class Fmt(str, Enum):
+    text = "text"
+    json = "json"
+    text_dump = "text-dump"
+    html = "html"
+    sarif = "sarif"
+    csv = "csv"
+
+
+class FailOn(str, Enum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+    info = "info"
+    none = "none"
+
+
+def _exit_code(report, fail_on: str) -> int:
+    if fail_on == "none":
+        return 0
+    return 1 if report.count(fail_on) else 0
+
+
+def _emit(report, fmt: str, output: Optional[Path], baseline: Optional[Path] = None) -> None:
+    from .render import render
+
+    opts = {}
+    if fmt == "text":
+        opts["color"] = output is None and sys.stdout.isatty()
+    if baseline is not None:
+        opts["baseline"] = baseline
+    out = render(report, fmt, **opts)
+    if output:
+        output.write_text(out, encoding="utf-8")
+    else:
+        sys.stdout.write(out if out.endswith("\n") else out + "\n")
+
+
+@app.command()
+def audit(
+    report: Path = typer.Argument(..., help="报告文件（txt、html、docx、pdf）"),
+    format: Fmt = typer.Option(Fmt.text, "--format", "-f", help="输出格式"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件（默认标准输出）"),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="上一年度报告，用于跨年度核对"),
+    fail_on: FailOn = typer.Option(FailOn.high, "--fail-on", help="达到该级别的问题时退出码为1"),
+    select: Optional[list[str]] = typer.Option(None, "--select", help="只运行这些检查（代码、名称、组或通配符）"),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="不运行这些检查"),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="上一稿的 JSON 结果：已接受的问题不再报告"),
+) -> None:
+    """审核一份报告。"""
+    from .errors import AuditorError
+    from .pipeline import audit_path
+
+    try:
+        rep = audit_path(report, previous=previous, select_rules=select, ignore_rules=ignore)
+    except AuditorError as exc:
+        typer.echo(f"错误：{report}：{exc}", err=True)
+        raise typer.Exit(2)
+    except OSError as exc:
+        typer.echo(f"错误：无法读取 {report}：{exc.strerror or exc}", err=True)
+        raise typer.Exit(2)
+    if baseline is not None:
+        from .baseline import apply_baseline
+
+        rep = apply_baseline(rep, baseline)
+    _emit(rep, format.value, output)
+    raise typer.Exit(_exit_code(rep, fail_on.value))
+
+
+@app.command()
+def demo(format: Fmt = typer.Option(Fmt.text, "--format", "-f", help="输出格式")) -> None:
+    """审核内置的示例报告（项目自行生成，含若干预置错误）。"""
+    from importlib import resources
+
+    from .pipeline import audit_text
+
+    text = resources.files("auditor").joinpath("data/sample_report.txt").read_text(encoding="utf-8")
+    rep = audit_text(text, filename="sample_report.txt")
+    _emit(rep, format.value, None)
+
+
+@app.command()
+def checks(format: str = typer.Option("text", "--format", "-f", help="text 或 json")) -> None:
+    """列出全部检查规则。"""
+    import json
+
+    from .checks import get_rules
+
+    rules = get_rules()
+    if format == "json":
+        typer.echo(json.dumps([r.to_dict() for r in rules], ensure_ascii=False, indent=2))
+        return
+    for r in rules:
+        typer.echo(f"{r.code}  {r.check:<28} {r.default:<7} {r.description}")
+
+
+def main() -> None:  # console script
+    app()
+
+
+if __name__ == "__main__":
+    main()

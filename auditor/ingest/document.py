@@ -1,0 +1,59 @@
+"""The ingest stage's output: a normalized text with its blocks and raw tables."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or table row region of the normalized text (end exclusive)."""
+
+    start: int
+    end: int
+    kind: str = "paragraph"  # "paragraph" | "table"
+
+
+@dataclass(frozen=True)
+class RawCell:
+    """One source table cell: its text and where it stands in the normalized text."""
+
+    text: str
+    start: int
+    end: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A source table as rows of cells, as written (spans not expanded)."""
+
+    rows: tuple[tuple[RawCell, ...], ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    source: str
+    sha256: str
+    input_kind: str  # text | html | docx | pdf
+    encoding: str | None = None
+    size: int = 0
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """Normalized text plus structure.
+
+    Tables from HTML/DOCX/PDF are rendered into ``text`` as one line per table row with
+    cells separated by a tab, so that every later stage works on one text and every
+    offset (claims, cells, labels) indexes it.
+    """
+
+    text: str
+    meta: DocumentMeta
+    blocks: tuple[Block, ...] = ()
+    raw_tables: tuple[RawTable, ...] = ()
+    warnings: tuple[str, ...] = field(default=())

@@ -1,0 +1,405 @@
+"""HTML -> Document (selectolax/lexbor).
+
+* Encoding: BOM, then ``<meta charset>`` / ``http-equiv`` / XML declaration, then detection
+  (GBK pages without any declaration are common); a declaration that does not decode is
+  ignored.
+* Dropped: script, style, noscript, template, nav, header, footer, aside, iframe, form
+  controls, elements hidden with ``display:none``/``hidden``, and page chrome: div/ul/ol/
+  section/... whose id or class contains nav, menu, footer, header, breadcrumb, crumb, share,
+  sidebar, toolbar, copyright. An element is never dropped when it holds the article: it
+  contains a content container, a data table with 3+ rows, or 40%+ of the page text.
+* Content container: the most specific of #zoom, .TRS_Editor, #UCAP-CONTENT, .article,
+  .content, ... that holds 50%+ of the remaining text and every data table. When one is
+  used, short title/date lines before it (标题, 发布日期) are kept in front of it, and the
+  page ``<title>`` is put first when no early line names the report.
+* Block elements (p, div, br, h1-h6, li, tr, ...) end lines; inline text is joined.
+* Data tables become one line per ``<tr>`` with cells separated by a tab (spanned cells are
+  written once) and a RawTable with rowspan/colspan. Tables that hold other tables, a
+  single cell, or very long cells are layout tables: their content is read as flow text.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from auditor.errors import InputError
+from auditor.ingest.document import Document, DocumentMeta
+from auditor.ingest.encoding import decode_bytes
+from auditor.ingest.text import CellSpec, DocBuilder, clean_inline, join_fragments
+
+__all__ = ["parse_html", "sniff_charset"]
+
+_SKIP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "nav", "header", "footer", "aside",
+        "iframe", "frame", "frameset", "object", "embed", "svg", "canvas", "select",
+        "option", "button", "input", "textarea", "head", "title", "meta", "link", "map",
+        "audio", "video", "-comment", "!doctype",
+    }
+)
+# Skip tags that can never hold the article (no safety check needed).
+_ALWAYS_SKIP = frozenset(
+    {
+        "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
+        "embed", "svg", "canvas", "select", "option", "button", "input", "textarea", "head",
+        "title", "meta", "link", "map", "audio", "video", "-comment", "!doctype",
+    }
+)
+_BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "center", "dd", "details", "dialog",
+        "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
+        "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "menu",
+        "nav", "ol", "p", "pre", "section", "summary", "table", "ul", "tr", "td", "th",
+        "caption", "body", "html", "tbody", "thead", "tfoot", "br", "option", "legend",
+    }
+)
+_CHROME_TAGS = frozenset({"div", "ul", "ol", "nav", "section", "aside", "header", "footer", "dl", "table", "form", "span", "p"})
+_CHROME_WORDS = ("nav", "menu", "footer", "header", "breadcrumb", "crumb", "share", "sidebar", "toolbar", "copyright")
+_CONTENT_SELECTORS = (
+    "#zoom", "#Zoom", "#ZOOM", ".zoom", ".TRS_Editor", ".TRS_UEDITOR", "#UCAP-CONTENT",
+    ".article", ".article-content", ".article_content", ".content", "#content",
+    ".zw", "#zw", "#mainText", ".main-text", ".pages_content", ".news_content",
+    ".detail-content", ".view", "article",
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I
+)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-:.]+)""", re.I)
+_PREAMBLE_LINE = re.compile(
+    r"报告|发布(?:日期|时间)|成文日期|日期[:：]|时间[:：]|来源[:：]|\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}"
+)
+
+
+def sniff_charset(data: bytes) -> str | None:
+    """The charset an HTML document declares in its first 4 KB, if any."""
+    head = data[:4096]
+    m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    return m.group(1).decode("ascii", "replace") if m else None
+
+
+def _attr(node: Any, name: str) -> str:
+    try:
+        v = node.attributes.get(name)
+    except Exception:  # malformed attribute data
+        return ""
+    return v or ""
+
+
+def _span(node: Any, name: str) -> int:
+    m = re.match(r"\s*(\d+)", _attr(node, name))
+    if not m:
+        return 1
+    return max(1, min(int(m.group(1)), 1000))
+
+
+def _text_len(node: Any) -> int:
+    try:
+        t = node.text(deep=True)
+    except Exception:
+        return 0
+    return len(t) - t.count(" ") - t.count("\n") - t.count("\t") - t.count("\r") - t.count("\xa0") - t.count("\u3000")
+
+
+def _is_chrome(node: Any) -> bool:
+    if node.tag not in _CHROME_TAGS:
+        return False
+    ident = (_attr(node, "id") + " " + _attr(node, "class")).lower()
+    return bool(ident.strip()) and any(w in ident for w in _CHROME_WORDS)
+
+
+def _is_hidden(node: Any) -> bool:
+    if node.tag in ("html", "body"):
+        return False
+    try:
+        attrs = node.attributes
+    except Exception:
+        return False
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style") or ""
+    return bool(style) and bool(_HIDDEN_STYLE.search(style))
+
+
+def _ancestor_ids(node: Any) -> set[int]:
+    ids = set()
+    n = node
+    while n is not None:
+        ids.add(n.mem_id)
+        n = n.parent
+    return ids
+
+
+def _table_rows(table: Any) -> list[Any]:
+    rows = []
+    child = table.child
+    while child is not None:
+        tag = child.tag
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("tbody", "thead", "tfoot"):
+            sub = child.child
+            while sub is not None:
+                if sub.tag == "tr":
+                    rows.append(sub)
+                sub = sub.next
+        child = child.next
+    return rows
+
+
+def _row_cells(tr: Any) -> list[Any]:
+    cells = []
+    c = tr.child
+    while c is not None:
+        if c.tag in ("td", "th"):
+            cells.append(c)
+        c = c.next
+    return cells
+
+
+def _is_layout_table(table: Any) -> bool:
+    if table.css_first("table table") is not None or len(table.css("table")) > 1:
+        return True
+    cells = 0
+    for tr in _table_rows(table):
+        for td in _row_cells(tr):
+            cells += 1
+            if _text_len(td) > 400:
+                return True
+    return cells <= 1
+
+
+class _Walker:
+    """Iterative DOM walk producing lines, tables and container markers."""
+
+    def __init__(self, skip_ids: set[int], container_id: int | None) -> None:
+        self.skip_ids = skip_ids
+        self.container_id = container_id
+        # items: ("p", text, inside) | ("table", rows, inside)
+        self.items: list[tuple[str, Any, bool]] = []
+        self._cur: list[str] = []
+        self._inside = container_id is None
+
+    def _flush(self) -> None:
+        if self._cur:
+            line = clean_inline("".join(self._cur))
+            self._cur = []
+            if line:
+                self.items.append(("p", line, self._inside))
+
+    def walk(self, root: Any) -> None:
+        # stack of (node, entering)
+        stack: list[tuple[Any, bool]] = [(root, True)]
+        pre_depth = 0
+        while stack:
+            node, entering = stack.pop()
+            tag = node.tag
+            if not entering:
+                if tag == "pre":
+                    pre_depth -= 1
+                if node.mem_id == self.container_id:
+                    self._flush()
+                    self._inside = False
+                elif tag in _BLOCK_TAGS:
+                    self._flush()
+                continue
+            if tag == "-text":
+                t = node.text_content or ""
+                if pre_depth > 0 and "\n" in t:
+                    pieces = t.split("\n")
+                    for i, piece in enumerate(pieces):
+                        if i:
+                            self._flush()
+                        self._cur.append(piece)
+                else:
+                    self._cur.append(t)
+                continue
+            if tag in _ALWAYS_SKIP or node.mem_id in self.skip_ids:
+                continue
+            if tag is None or tag.startswith("-"):
+                continue
+            if tag == "br" or tag == "hr":
+                self._flush()
+                continue
+            if node.mem_id == self.container_id:
+                self._flush()
+                self._inside = True
+            if tag == "table" and not _is_layout_table(node):
+                self._flush()
+                self._table(node)
+                continue
+            if tag == "pre":
+                pre_depth += 1
+            if tag in _BLOCK_TAGS:
+                self._flush()
+            stack.append((node, False))
+            children = []
+            c = node.child
+            while c is not None:
+                children.append(c)
+                c = c.next
+            for c in reversed(children):
+                stack.append((c, True))
+        self._flush()
+
+    def _cell_text(self, cell: Any) -> str:
+        sub = _Walker(self.skip_ids, None)
+        sub.walk(cell)
+        parts: list[str] = []
+        for kind, payload, _ in sub.items:
+            if kind == "p":
+                parts.append(payload)
+            else:  # nested table inside a data table cell (should not happen): flatten
+                for row in payload:
+                    parts.append(" ".join(c.text for c in row if c.text))
+        return join_fragments(parts)
+
+    def _table(self, table: Any) -> None:
+        caption = table.css_first("caption")
+        if caption is not None and caption.mem_id not in self.skip_ids:
+            cap = clean_inline(caption.text(deep=True, separator=""))
+            if cap:
+                self.items.append(("p", cap, self._inside))
+        rows: list[list[CellSpec]] = []
+        for tr in _table_rows(table):
+            if tr.mem_id in self.skip_ids:
+                continue
+            cells = [
+                CellSpec(self._cell_text(td), _span(td, "rowspan"), _span(td, "colspan"))
+                for td in _row_cells(tr)
+                if td.mem_id not in self.skip_ids
+            ]
+            if cells:
+                rows.append(cells)
+        if rows:
+            self.items.append(("table", rows, self._inside))
+
+
+def _choose_container(body: Any, skip_ids: set[int], total: int, tables: list[Any]) -> Any | None:
+    best = None
+    best_len = 0
+    for sel in _CONTENT_SELECTORS:
+        try:
+            found = body.css(sel)
+        except Exception:
+            continue
+        for node in found:
+            anc = _ancestor_ids(node)
+            if anc & skip_ids:
+                continue
+            n = _text_len(node)
+            if n < 20 or n < 0.5 * total:
+                continue
+            if any(node.mem_id not in _ancestor_ids(t) for t in tables):
+                continue
+            if best is None or n < best_len:
+                best, best_len = node, n
+    return best
+
+
+def parse_html(data: bytes, *, source: str, sha256: str) -> Document:
+    """Parse HTML bytes into a Document. Raises InputError (E107 when there is no text)."""
+    declared = sniff_charset(data)
+    text, encoding = decode_bytes(data, declared=declared)
+    warnings: list[str] = []
+    if declared and encoding not in ("utf-8-sig", "utf-16-le", "utf-16-be", "utf-32"):
+        from auditor.ingest.encoding import canonical_codec
+
+        dc = canonical_codec(declared)
+        if dc and dc != encoding and not data.isascii():
+            warnings.append(f"网页声明的编码 {declared} 与实际内容不符，已按 {encoding} 读取。")
+    return parse_html_text(
+        text, source=source, sha256=sha256, size=len(data), encoding=encoding, warnings=warnings
+    )
+
+
+def parse_html_text(
+    text: str,
+    *,
+    source: str,
+    sha256: str,
+    size: int,
+    encoding: str | None,
+    warnings: list[str] | None = None,
+) -> Document:
+    from selectolax.lexbor import LexborHTMLParser  # lazy: heavy import
+
+    warnings = list(warnings or [])
+    tree = LexborHTMLParser(text.replace("\x00", ""))
+    body = tree.body
+    if body is None:
+        raise InputError("HTML 中没有可读正文（没有 <body>，可能是框架页或空页面）。", code="E107")
+
+    # 1. what to skip: hidden elements and page chrome, unless they hold the article
+    content_ids: set[int] = set()
+    for sel in _CONTENT_SELECTORS:
+        try:
+            for node in body.css(sel):
+                if _text_len(node) >= 100:
+                    content_ids |= _ancestor_ids(node)
+        except Exception:
+            continue
+    data_tables = [t for t in body.css("table") if not _is_layout_table(t) and len(_table_rows(t)) >= 3]
+    protected: set[int] = set(content_ids)
+    for t in data_tables:
+        protected |= _ancestor_ids(t)
+    raw_total = _text_len(body) - sum(_text_len(n) for n in body.css("script, style, noscript, template"))
+    raw_total = max(raw_total, 1)
+
+    skip_ids: set[int] = set()
+    for node in body.css("*"):
+        tag = node.tag
+        if tag in _ALWAYS_SKIP:
+            skip_ids.add(node.mem_id)
+            continue
+        if not (tag in _SKIP_TAGS or _is_chrome(node) or _is_hidden(node)):
+            continue
+        if node.mem_id in protected or _text_len(node) >= 0.4 * raw_total:
+            continue
+        skip_ids.add(node.mem_id)
+
+    # 2. prefer a content container holding most of the remaining text
+    walker_all = _Walker(skip_ids, None)
+    walker_all.walk(body)
+    total = sum(len(p) for k, p, _ in walker_all.items if k == "p") + sum(
+        len(c.text) for k, rows, _ in walker_all.items if k == "table" for r in rows for c in r
+    )
+    kept_tables = [t for t in data_tables if not (_ancestor_ids(t) & skip_ids)]
+    container = _choose_container(body, skip_ids, total, kept_tables)
+    if container is not None:
+        walker = _Walker(skip_ids, container.mem_id)
+        walker.walk(body)
+        inside = [(k, p) for k, p, ins in walker.items if ins]
+        inside_lines = {p for k, p in inside if k == "p"}
+        pre: list[tuple[str, Any]] = []
+        for k, p, ins in walker.items:
+            if ins:
+                break
+            if k == "p" and len(p) <= 120 and _PREAMBLE_LINE.search(p) and p not in inside_lines:
+                pre.append((k, p))
+        items = pre + inside
+    else:
+        items = [(k, p) for k, p, _ in walker_all.items]
+
+    # 3. the page title, when no early line names the report
+    early = [p for k, p in items[:6] if k == "p"]
+    if not any("报告" in p for p in early):
+        title_node = tree.css_first("title")
+        title = clean_inline(title_node.text()) if title_node is not None else ""
+        title = re.split(r"\s*(?:[_|｜]|\s-\s|——)\s*", title)[0].strip() if title else ""
+        if "报告" in title and not any(title in p for p in early):
+            items.insert(0, ("p", title))
+
+    builder = DocBuilder()
+    for kind, payload in items:
+        if kind == "p":
+            builder.add_paragraph(payload, clean=False)
+        else:
+            builder.add_table(payload)
+    if builder.empty:
+        raise InputError("HTML 中没有可读正文（去掉脚本、导航和页面框架后没有文字）。", code="E107")
+    meta = DocumentMeta(
+        source=source, sha256=sha256, input_kind="html", encoding=encoding, size=size
+    )
+    return builder.build(meta, warnings)

@@ -1,0 +1,73 @@
+"""The pipeline: ingest -> template -> tables -> claims -> checks -> severity, one direction."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from . import __version__
+from .checks import CheckContext, run_checks, select
+from .checks.finding import SEVERITY_RANK
+from .claims.facts import read_facts
+from .ingest.document import Document
+from .report import Report
+from .tables.reader import read_tables
+from .template import load_template
+
+
+def analyse(doc: Document) -> CheckContext:
+    """Everything the checks need for one document (tables, facts, claims)."""
+    from .claims import extract_claims
+
+    facts = read_facts(doc.text)
+    template = load_template(facts.format)
+    tables = read_tables(doc.text, template)
+    claims = extract_claims(doc.text, facts, tables)
+    return CheckContext(text=doc.text, tables=tables, template=template, facts=facts, claims=tuple(claims))
+
+
+def audit_document(doc: Document, *, previous: Document | None = None, select_rules=None, ignore_rules=None,
+                   severity_model: bool = True) -> Report:
+    t0 = time.perf_counter()
+    ctx = analyse(doc)
+    if previous is not None:
+        ctx = CheckContext(**{**ctx.__dict__, "previous": analyse(previous)})
+    findings, errors = run_checks(ctx, select(select_rules, ignore_rules))
+    model_name = None
+    warnings = list(doc.warnings)
+    if severity_model:
+        from .severity import assign_severity
+
+        findings, model_name, warn = assign_severity(findings, ctx)
+        warnings += warn
+    findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.main_span[0] if f.main_span else 10**9, f.code))
+    findings = [f.with_(id=f"F{i}") for i, f in enumerate(findings, 1)]
+    from .claims import claims_to_dicts, coverage
+
+    report = Report(
+        source=doc.meta.source, sha256=doc.meta.sha256, input_kind=doc.meta.input_kind, text=doc.text,
+        title=ctx.facts.title, agency=ctx.facts.agency, year=ctx.facts.year, format=ctx.facts.format,
+        encoding=doc.meta.encoding, findings=findings, claims=claims_to_dicts(ctx), tables=ctx.tables.flat(),
+        coverage=coverage(ctx), errors=errors, warnings=warnings, model=model_name, tool_version=__version__)
+    report.timing_ms = (time.perf_counter() - t0) * 1000
+    return report
+
+
+def audit_path(path: str | Path, *, previous: str | Path | None = None, **kw) -> Report:
+    from .ingest import read_document
+
+    prev = read_document(previous) if previous else None
+    return audit_document(read_document(path), previous=prev, **kw)
+
+
+def audit_text(text: str, *, filename: str | None = None, previous: str | None = None, **kw) -> Report:
+    from .ingest import document_from_text
+
+    prev = document_from_text(previous, source="<previous>") if previous else None
+    return audit_document(document_from_text(text, source=filename or "<text>"), previous=prev, **kw)
+
+
+def audit_bytes(data: bytes, *, filename: str = "<bytes>", previous: bytes | None = None, **kw) -> Report:
+    from .ingest import document_from_bytes
+
+    prev = document_from_bytes(previous, filename="<previous>") if previous else None
+    return audit_document(document_from_bytes(data, filename=filename), previous=prev, **kw)

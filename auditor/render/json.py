@@ -1,0 +1,8 @@
+"""The findings contract as JSON (one object per report)."""
+from __future__ import annotations
+
+import json
+
+
+def render_json(report, *, include_text: bool = False, **_) -> str:
+    return json.dumps(report.to_dict(include_text=include_text), ensure_ascii=False, indent=2)

@@ -1,0 +1,53 @@
+"""The whole audit of one report, and its JSON contract (findings-contract.md, version 1)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .checks.finding import SEVERITY_RANK, Finding
+
+CONTRACT_VERSION = 1
+
+
+@dataclass
+class Report:
+    source: str
+    sha256: str
+    input_kind: str
+    text: str
+    title: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    format: str | None = None
+    encoding: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
+    tables: dict = field(default_factory=dict)
+    coverage: dict = field(default_factory=dict)
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    timing_ms: float = 0.0
+    model: str | None = None
+    tool_version: str = ""
+
+    def count(self, at_least: str) -> int:
+        floor = SEVERITY_RANK[at_least]
+        return sum(1 for f in self.findings if SEVERITY_RANK[f.severity] >= floor)
+
+    def to_dict(self, *, include_text: bool = False) -> dict:
+        d = {
+            "contract": CONTRACT_VERSION,
+            "tool": {"name": "auditor", "version": self.tool_version, "model": self.model},
+            "report": {"source": self.source, "sha256": self.sha256, "title": self.title, "agency": self.agency,
+                       "year": self.year, "format": self.format, "input_kind": self.input_kind,
+                       "encoding": self.encoding},
+            "findings": [f.to_dict() for f in self.findings],
+            "claims": self.claims,
+            "tables": self.tables,
+            "coverage": self.coverage,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "timing_ms": round(self.timing_ms, 2),
+        }
+        if include_text:
+            d["text"] = self.text
+        return d

@@ -1,0 +1,63 @@
+"""Find the regions of the normalized text that hold tables 二, 三 and 四."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .normalize import fold_with_map
+
+
+@dataclass(frozen=True)
+class Region:
+    table: str
+    start: int
+    end: int
+
+
+def _find_folded(text: str, needle: str, start: int, end: int) -> list[int]:
+    folded, offs = fold_with_map(text, start, end)
+    out, pos = [], folded.find(needle)
+    while pos >= 0:
+        out.append(offs[pos])
+        pos = folded.find(needle, pos + 1)
+    return out
+
+
+def locate(text: str) -> dict[str, Region]:
+    """Regions by table key; a table that cannot be found is absent."""
+    n = len(text)
+    regions: dict[str, Region] = {}
+    app_start = None
+    for pos in _find_folded(text, "本年新收", 0, n):
+        # the applications table is where 本年新收 is followed by 上年结转 as a row label
+        if _find_folded(text, "上年结转", pos, min(n, pos + 400)):
+            head = _find_folded(text, "收到和处理政府信息公开申请", max(0, pos - 600), pos)
+            app_start = head[-1] if head else max(0, pos - 300)
+            break
+    act_start = None
+    for pos in _find_folded(text, "第二十条", 0, app_start if app_start is not None else n):
+        act_start = pos
+        break
+    if act_start is not None:
+        head = _find_folded(text, "主动公开政府信息情况", max(0, act_start - 200), act_start)
+        act_start = head[-1] if head else act_start
+    after_app = app_start if app_start is not None else (act_start or 0)
+    appeals_start = None
+    for pos in _find_folded(text, "行政复议", after_app, n):
+        window = _find_folded(text, "行政诉讼", pos, min(n, pos + 120))
+        if window and (app_start is None or _find_folded(text, "结转下年度", after_app, pos)):
+            appeals_start = pos
+            break
+    if appeals_start is not None:
+        m = regex.search(r"[四三五][、.．]?\s*[^\n。]{0,24}$", text[max(0, appeals_start - 30):appeals_start])
+        if m:
+            appeals_start = max(0, appeals_start - 30) + m.start()
+    if act_start is not None:
+        regions["active"] = Region("active", act_start, app_start or appeals_start or min(n, act_start + 3000))
+    if app_start is not None:
+        regions["applications"] = Region("applications", app_start, appeals_start or n)
+    if appeals_start is not None:
+        stop = regex.compile(r"\n\s*(?:五|六)\s*[、.．]|存在的主要问题|主要问题|其他需要报告").search(text, appeals_start + 10)
+        regions["appeals"] = Region("appeals", appeals_start, stop.start() if stop else min(n, appeals_start + 2500))
+    return regions

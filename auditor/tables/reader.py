@@ -1,0 +1,397 @@
+"""Read the statutory tables out of the normalized text.
+
+Rows are anchored on their statutory labels (exact after folding, else fuzzy with
+rapidfuzz ``partial_ratio_alignment``, cut-off ``LABEL_CUTOFF``), in template order; the
+run of numbers after a label is its row. Digits that scraping ran together are split
+only where the template's sums force one reading (see ``digits``).
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ..template import RowSpec, TableSpec, Template
+from .digits import unique_split
+from .locate import Region, locate
+from .model import Cell, LabelMatch, StatutoryTables, Unreadable
+from .normalize import fold, fold_with_map
+from .tokens import NumTok, Run, TextTok, tokenize
+
+LABEL_CUTOFF = 72.0  # partial_ratio (0-100) below which a label is "not found"
+MIN_BARE_LABEL = 4  # a label searched without its item number must be at least this long
+TOL = 1e-6
+
+
+def _value(raw: str) -> int | float | None:
+    s = raw.strip().replace(",", "").replace("，", "")
+    if s in ("", "—", "--", "-", "/", "／", "—-", "——", "\\", "无"):
+        return None
+    try:
+        return int(s)
+    except ValueError:
+        try:
+            return float(s)
+        except ValueError:
+            return None
+
+
+@dataclass
+class _Row:
+    spec: RowSpec
+    label: LabelMatch | None = None
+    run: Run | None = None
+    candidates: list[list[Cell]] | None = None  # alternative readings of the row
+    reason: str = ""
+
+
+# --------------------------------------------------------------------------- anchoring
+def _needles(spec: RowSpec) -> list[tuple[str, bool]]:
+    """Folded search strings, each with whether it carries the item number."""
+    out: list[tuple[str, bool]] = []
+    for lab in (spec.label, *spec.variants):
+        if spec.prefix:
+            out.append((fold(spec.prefix + lab), True))
+        if not spec.prefix or len(fold(lab)) >= MIN_BARE_LABEL:
+            out.append((fold(lab), False))
+    return out
+
+
+def _anchor_exact(folded: str, spec: RowSpec, cursor: int) -> tuple[int, int] | None:
+    best = None
+    for needle, _ in _needles(spec):
+        pos = folded.find(needle, cursor)
+        if pos >= 0 and (best is None or pos < best[0] or (pos == best[0] and pos + len(needle) > best[1])):
+            best = (pos, pos + len(needle))
+    return best
+
+
+def _anchor_fuzzy(text: str, items, spec: RowSpec, lo: int, hi: int) -> tuple[int, int, float] | None:
+    """Best fuzzy label among the texts that stand right before a run of numbers.
+
+    A row's label always ends where its numbers begin, so candidates are the suffixes of
+    each text stretch before a run (``fuzz.ratio``, cut-off ``LABEL_CUTOFF``).
+    """
+    targets = [t for t in {fold(spec.full_label), fold(spec.label)} if len(t) >= MIN_BARE_LABEL]
+    best = None
+    prev_end = lo
+    for it in items:
+        if not isinstance(it, Run):
+            continue
+        if it.start < lo:
+            prev_end = max(prev_end, it.end)
+            continue
+        if it.start > hi:
+            break
+        folded, offs = fold_with_map(text, prev_end, it.start)
+        prev_end = it.end
+        folded_nodigit = folded.rstrip("0123456789")
+        for target in targets:
+            for length in range(max(2, len(target) - 6), len(target) + 7):
+                if length > len(folded_nodigit):
+                    break
+                cand = folded_nodigit[-length:]
+                score = fuzz.ratio(target, cand)
+                if score >= LABEL_CUTOFF and (best is None or score > best[2]):
+                    a = len(folded_nodigit) - length
+                    best = (offs[a], offs[len(folded_nodigit) - 1] + 1, score)
+    return best
+
+
+def _trim_label(folded: str, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
+    """Cut an aligned label to its written extent: from its item number to its numbers."""
+    while a < b and not ("\u4e00" <= folded[a] <= "\u9fff" or folded[a] in "(（"):
+        a += 1
+    if a - 2 >= lo and folded[a - 1] == "." and folded[a - 2].isdigit():
+        a -= 2  # the item number ("2.") belongs to the label even when glued to cells
+    while b > a and not ("\u4e00" <= folded[b - 1] <= "\u9fff" or folded[b - 1] in ")）"):
+        b -= 1
+    while b < hi and not folded[b].isdigit():
+        b += 1
+    return a, b
+
+
+def _interleaved(written: str, statutory: str) -> bool:
+    """A label wrapped over lines with a neighbouring cell's text spliced in (PDF/markdown
+    extraction), rather than a typo: every statutory character is still there, in order."""
+    if "\n" not in written.strip():
+        return False
+    it = iter(fold(written))
+    return all(ch in it for ch in fold(statutory))
+
+
+def _anchor_rows(text: str, region: Region, spec: TableSpec, items, ordered: bool = True) -> list[_Row]:
+    folded, offs = fold_with_map(text, region.start, region.end)
+    rows = [_Row(r) for r in spec.rows]
+    spans: list[tuple[int, int] | None] = []
+    cursor = 0
+    for row in rows:
+        hit = _anchor_exact(folded, row.spec, cursor)
+        spans.append(hit)
+        if hit and ordered:
+            cursor = hit[1]
+    for i, row in enumerate(rows):
+        key = f"{spec.key}.{row.spec.key}"
+        if spans[i]:
+            a, b = spans[i]
+            row.label = LabelMatch(key, row.spec.full_label, text[offs[a]:offs[b - 1] + 1], offs[a], offs[b - 1] + 1, 100.0, True)
+            continue
+        lo = next((s[1] for s in reversed(spans[:i]) if s), 0) if ordered else 0
+        hi = next((s[0] for s in spans[i + 1:] if s), len(folded)) if ordered else len(folded)
+        lo_off = offs[lo - 1] + 1 if lo > 0 else region.start
+        hi_off = offs[hi] if hi < len(offs) else region.end
+        hit = _anchor_fuzzy(text, items, row.spec, lo_off, hi_off)
+        if hit:
+            start, end, score = hit
+            a = next(j for j, o in enumerate(offs) if o >= start)
+            b = next((j for j, o in enumerate(offs) if o >= end), len(offs))
+            a, b = _trim_label(folded, a, b, lo, hi)
+            spans[i] = (a, b)
+            written = text[offs[a]:offs[b - 1] + 1]
+            exact = (fold(written) in {fold(v) for v in (row.spec.full_label, *row.spec.variants)}
+                     or _interleaved(written, row.spec.full_label))
+            row.label = LabelMatch(key, row.spec.full_label, written, offs[a], offs[b - 1] + 1, score, exact)
+    return rows
+
+
+# --------------------------------------------------------------------------- runs -> cells
+def _cells_from_split(table: str, row: RowSpec, cols, run: Run, split) -> list[Cell]:
+    cells, used = [], {}
+    for (ti, digits), col in zip(split, cols):
+        tok = run.toks[ti]
+        off = tok.start + used.get(ti, 0)
+        used[ti] = used.get(ti, 0) + len(digits)
+        cells.append(Cell(f"{table}.{row.key}.{col}", _value(digits), digits, off, off + len(digits)))
+    return cells
+
+
+def _trimmed(run: Run, n: int) -> list[NumTok]:
+    """The run's tokens without the empty trailing cells of a too-wide grid."""
+    toks = list(run.toks)
+    while len(toks) > n and toks[-1].raw.strip() == "":
+        toks.pop()
+    return toks
+
+
+def _row_total_ok(values: list[float]) -> bool:
+    return abs(sum(values[:-1]) - values[-1]) < TOL
+
+
+def _read_run(table: str, row: _Row, cols: tuple[str, ...], run: Run, row_total: bool) -> None:
+    n = len(cols)
+    toks = _trimmed(run, n)
+    if len(toks) == n + 1 and row_total and all(_value(t.raw) is not None for t in toks):
+        vals = [_value(t.raw) for t in toks]
+        if abs(sum(vals[1:n - 1]) - vals[n - 1]) < TOL:  # a 法人或其他组织小计 column added locally
+            toks = toks[:n - 1] + toks[n:]
+    if len(toks) == n:
+        row.candidates = [[Cell(f"{table}.{row.spec.key}.{c}", _value(t.raw), t.raw, t.start, t.end)
+                           for t, c in zip(toks, cols)]]
+        return
+    if len(toks) > n or any(t.is_null for t in toks):
+        row.reason = f"该行读到{len(toks)}个数字，模板要求{n}个"
+        return
+    raws = [t.raw.replace(",", "") for t in toks]
+    ok = _row_total_ok if row_total else (lambda v: True)
+    found, complete = unique_split(raws, n, ok)
+    if not complete or not found or len(found) > 50:
+        row.reason = "数字连写，无法按合计关系唯一拆分"
+        return
+    if not row_total and len(found) > 1:
+        row.reason = "数字连写，无法唯一拆分"
+        return
+    row.candidates = [_cells_from_split(table, row.spec, cols, run, s) for s in found]
+
+
+def _assign_runs(items, rows: list[_Row]) -> None:
+    runs = [it for it in items if isinstance(it, Run)]
+    anchored = sorted((r for r in rows if r.label), key=lambda r: r.label.start)
+    for i, row in enumerate(anchored):
+        nxt = anchored[i + 1].label.start if i + 1 < len(anchored) else None
+        for run in runs:
+            if run.start >= row.label.end and (nxt is None or run.start < nxt):
+                row.run = run
+                break
+        if row.run is None:
+            row.reason = "标签后没有读到数字"
+
+
+# --------------------------------------------------------------------------- resolution
+def _resolve_columns(rows: list[_Row], spec: TableSpec, template: Template) -> None:
+    """Pick among alternative splits using the column relations (sum and balance)."""
+    ambiguous = [r for r in rows if r.candidates and len(r.candidates) > 1]
+    if not ambiguous:
+        return
+    fixed = {r.spec.key: r.candidates[0] for r in rows if r.candidates and len(r.candidates) == 1}
+    rels = [rel for rel in template.relations if rel.table == spec.key and rel.kind in ("column_total", "balance")]
+
+    def consistent(assign: dict[str, list[Cell]]) -> bool:
+        for ci in range(len(spec.columns)):
+            def v(k):
+                c = assign.get(k)
+                return None if c is None else c[ci].value
+            for rel in rels:
+                if rel.kind == "column_total":
+                    parts = [v(k) for k in spec.match_rows(rel.parts)]
+                    total = v(rel.total)
+                    if total is None or any(p is None for p in parts):
+                        continue
+                    if abs(sum(parts) - total) > TOL:
+                        return False
+                else:
+                    left = [v(k) for k in rel.left]
+                    right = [v(k) for k in rel.right]
+                    if any(x is None for x in left + right):
+                        continue
+                    if abs(sum(left) - sum(right)) > TOL:
+                        return False
+        return True
+
+    combos = list(itertools.islice(itertools.product(*(r.candidates for r in ambiguous)), 20000))
+    passing = [c for c in combos if consistent({**fixed, **{r.spec.key: cand for r, cand in zip(ambiguous, c)}})]
+    pool = passing if passing else None
+    for idx, row in enumerate(ambiguous):
+        options = [c[idx] for c in pool] if pool else row.candidates
+        agreed = all(o[ci].value == options[0][ci].value for o in options for ci in range(len(options[0])))
+        if agreed:
+            row.candidates = [options[0]]
+        else:
+            keep = [options[0][ci] if all(o[ci].value == options[0][ci].value for o in options) else None
+                    for ci in range(len(options[0]))]
+            row.candidates = [keep]  # None marks an unreadable cell
+            row.reason = "数字连写，无法按合计关系唯一拆分"
+
+
+def _sequence_fallback(items, rows: list[_Row], spec: TableSpec) -> bool:
+    """Layouts whose labels drift away from their numbers: take full rows in order."""
+    n = len(spec.columns)
+    runs = [it for it in items if isinstance(it, Run) and len(_trimmed(it, n)) == n]
+    if len(runs) != len(rows):
+        return False
+    for row, run in zip(rows, runs):
+        row.run, row.candidates, row.reason = run, None, ""
+        row.candidates = [[Cell(f"{spec.key}.{row.spec.key}.{c}", _value(t.raw), t.raw, t.start, t.end)
+                           for t, c in zip(_trimmed(run, n), (c.key for c in spec.columns))]]
+    return True
+
+
+# --------------------------------------------------------------------------- tables
+def _read_rows_table(text: str, region: Region, spec: TableSpec, template: Template, row_total: bool):
+    items = tokenize(text, region.start, region.end)
+    rows = _anchor_rows(text, region, spec, items, ordered=row_total)
+    _assign_runs(items, rows)
+    for row in rows:
+        if row.run is not None:
+            _read_run(spec.key, row, spec.row_columns(row.spec), row.run, row_total)
+    broken = [r for r in rows if not r.candidates]
+    runs_used = [r.run for r in rows if r.run is not None]
+    shared_runs = len(runs_used) != len({id(r) for r in runs_used})
+    if row_total and (len(broken) > 2 or shared_runs) and _sequence_fallback(items, rows, spec):
+        pass
+    elif row_total:
+        _resolve_columns(rows, spec, template)
+    return rows
+
+
+def _legacy_other_row(text: str, region: Region, rows: list[_Row], spec: TableSpec, items) -> _Row | None:
+    """A 2021 table whose （六）其他处理 is still the 2019 single row."""
+    others = [r for r in rows if r.spec.key.startswith("other.")]
+    if not others or any(r.label for r in others):
+        return None
+    folded, offs = fold_with_map(text, region.start, region.end)
+    pos = folded.find(fold("（六）其他处理"))
+    if pos < 0:
+        return None
+    end = pos + len(fold("（六）其他处理"))
+    label = LabelMatch(f"{spec.key}.other.total", "（六）其他处理", text[offs[pos]:offs[end - 1] + 1],
+                       offs[pos], offs[end - 1] + 1, 100.0, True)
+    row = _Row(RowSpec("other.total", "（六）其他处理", group="other"), label=label)
+    nxt = min((r.label.start for r in rows if r.label and r.label.start > label.end), default=None)
+    row.run = next((it for it in items if isinstance(it, Run) and it.start >= label.end and (nxt is None or it.start < nxt)), None)
+    if row.run is not None:
+        _read_run(spec.key, row, tuple(c.key for c in spec.columns), row.run, True)
+    return row
+
+
+def _read_appeals(text: str, region: Region, spec: TableSpec) -> tuple[list[Cell], list[Unreadable]]:
+    items = tokenize(text, region.start, region.end)
+    cols = [c.key for c in spec.columns]
+    n = len(spec.rows) * len(cols)
+    keys = [f"{spec.key}.{r.key}.{c}" for r in spec.rows for c in cols]
+    runs = [it for it in items if isinstance(it, Run)]
+    toks: list[NumTok] = [t for run in runs for t in run.toks]
+    if len(toks) >= n:
+        toks = toks[:n]
+        return [Cell(k, _value(t.raw), t.raw, t.start, t.end) for k, t in zip(keys, toks)], []
+    if not toks:
+        return [], [Unreadable(f"{spec.key}", "未读到表四的数字")]
+    group = len(cols)
+
+    def ok(v):
+        return all(abs(sum(v[g:g + group - 1]) - v[g + group - 1]) < TOL for g in range(0, n, group))
+
+    fake = Run(tuple(toks))
+    found, complete = unique_split([t.raw for t in toks], n, ok)
+    if len(found) == 1 and complete:
+        row = _Row(RowSpec("x", "x"))
+        cells = _cells_from_split(spec.key, row.spec, cols * len(spec.rows), fake, found[0])
+        return [Cell(k, c.value, c.raw, c.start, c.end) for k, c in zip(keys, cells)], []
+    return [], [Unreadable(f"{spec.key}", "表四数字连写，无法唯一拆分", toks[0].start, toks[-1].end,
+                           text[toks[0].start:toks[-1].end])]
+
+
+def detect_format(text: str, year: int | None) -> str:
+    """2019 when 2019-only labels dominate or the report year is before 2021."""
+    from ..template import load_template
+
+    legacy = sum(1 for lab in load_template("2021").legacy_labels if fold(lab) in fold(text))
+    if year is not None and year <= 2020:
+        return "2019"
+    return "2019" if legacy >= 2 and "本年制发件数" not in fold(text) else "2021"
+
+
+def read_tables(text: str, template: Template) -> StatutoryTables:
+    regions = locate(text)
+    cells: dict[str, Cell] = {}
+    labels: list[LabelMatch] = []
+    unreadable: list[Unreadable] = []
+    legacy: list[LabelMatch] = []
+    for key in ("active", "applications"):
+        if key not in regions:
+            unreadable.append(Unreadable(key, "未找到该统计表"))
+            continue
+        spec = template.tables[key]
+        region = regions[key]
+        rows = _read_rows_table(text, region, spec, template, row_total=(key == "applications"))
+        if key == "applications" and template.format == "2021":
+            extra = _legacy_other_row(text, region, rows, spec, tokenize(text, region.start, region.end))
+            if extra is not None:
+                legacy.append(extra.label)
+                rows = [r for r in rows if not r.spec.key.startswith("other.")]
+                rows.insert(next(i for i, r in enumerate(rows) if r.spec.key == "total_processed"), extra)
+        for row in rows:
+            if row.label:
+                labels.append(row.label)
+            if row.candidates:
+                for ci, cell in enumerate(row.candidates[0]):
+                    if cell is None:
+                        col = spec.row_columns(row.spec)[ci] if row.spec.key != "other.total" else spec.columns[ci].key
+                        unreadable.append(Unreadable(f"{key}.{row.spec.key}.{col}", row.reason or "无法读取",
+                                                     row.run.start if row.run else None, row.run.end if row.run else None,
+                                                     text[row.run.start:row.run.end] if row.run else ""))
+                    else:
+                        cells[cell.key] = cell
+            else:
+                where = row.run or row.label
+                unreadable.append(Unreadable(f"{key}.{row.spec.key}", row.reason or "未找到该行",
+                                             where.start if where else None, where.end if where else None,
+                                             text[where.start:where.end] if where else ""))
+    if "appeals" in regions:
+        got, bad = _read_appeals(text, regions["appeals"], template.tables["appeals"])
+        cells.update({c.key: c for c in got})
+        unreadable += bad
+    else:
+        unreadable.append(Unreadable("appeals", "未找到该统计表"))
+    return StatutoryTables(format=template.format, cells=cells, labels=tuple(labels), unreadable=tuple(unreadable),
+                           legacy_rows=tuple(legacy), found_tables=tuple(regions))

@@ -1,0 +1,151 @@
+"""Cut a table region of the normalized text into label text and runs of numeric cells.
+
+Three layouts reach us as text and all become the same token stream:
+one cell per line (scraped pages), a row per line with cells separated by spaces
+(PDF text), and rows of tab- or pipe-separated cells (HTML/DOCX renderings, markdown).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+_NULL_MARKS = {"", "—", "--", "-", "/", "／", "—-", "——", "\\", "无"}
+# a number standing alone: not glued to a following "." + CJK (that is an item prefix "4.保护")
+_NUM = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?")
+_PREFIX_AFTER = regex.compile(r"\s*[.．、]\s*\p{Han}")
+_DASH_LINE = regex.compile(r"^\s*[—\-/／]{1,2}\s*$")
+_MD_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}")
+
+
+@dataclass(frozen=True)
+class NumTok:
+    start: int
+    end: int
+    raw: str
+
+    @property
+    def is_null(self) -> bool:
+        return self.raw.strip() in _NULL_MARKS
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive numeric tokens of one table row (as far as the layout tells)."""
+
+    toks: tuple[NumTok, ...]
+
+    @property
+    def start(self) -> int:
+        return self.toks[0].start
+
+    @property
+    def end(self) -> int:
+        return self.toks[-1].end
+
+
+@dataclass(frozen=True)
+class TextTok:
+    start: int
+    end: int
+
+
+Item = Run | TextTok
+
+
+def _cells_of_line(text: str, ls: int, le: int) -> list[tuple[int, int]]:
+    """Cell spans of a tab/pipe separated line (outer pipes dropped, inner whitespace trimmed)."""
+    line = text[ls:le]
+    sep = "\t" if "\t" in line else "|"
+    spans, pos = [], 0
+    parts = line.split(sep)
+    if sep == "|":
+        if parts and not parts[0].strip():
+            pos += len(parts[0]) + 1
+            parts = parts[1:]
+        if parts and not parts[-1].strip():
+            parts = parts[:-1]
+    for part in parts:
+        s, e = ls + pos, ls + pos + len(part)
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        spans.append((s, e))
+        pos += len(part) + 1
+    return spans
+
+
+def _free_line(text: str, ls: int, le: int) -> list[TextTok | NumTok]:
+    out: list[TextTok | NumTok] = []
+    if _DASH_LINE.match(text[ls:le]):
+        s = ls + len(text[ls:le]) - len(text[ls:le].lstrip())
+        return [NumTok(s, s + len(text[ls:le].strip()), text[ls:le].strip())]
+    pos = ls
+    for m in _NUM.finditer(text, ls, le):
+        s, e = m.span()
+        if _PREFIX_AFTER.match(text, e):
+            # "00000004.保护…": the last digit is the next item's number, the rest are cells
+            if e - s > 1:
+                e -= 1
+            else:
+                continue
+        if s > pos and text[pos:s].strip():
+            out.append(TextTok(pos, s))
+        out.append(NumTok(s, e, text[s:e]))
+        pos = e
+    if pos < le and text[pos:le].strip():
+        out.append(TextTok(pos, le))
+    return out
+
+
+def tokenize(text: str, start: int, end: int) -> list[Item]:
+    """Tokens of text[start:end], numbers grouped into runs."""
+    items: list[Item] = []
+    pending: list[NumTok] = []  # single-number lines accumulate (one cell per line layout)
+
+    def flush() -> None:
+        if pending:
+            items.append(Run(tuple(pending)))
+            pending.clear()
+
+    ls = start
+    while ls < end:
+        le = text.find("\n", ls, end)
+        le = end if le < 0 else le
+        line = text[ls:le]
+        if not line.strip() or _MD_RULE.match(line):
+            ls = le + 1
+            continue
+        if "\t" in line or line.lstrip().startswith("|"):
+            toks: list[TextTok | NumTok] = []
+            for s, e in _cells_of_line(text, ls, le):
+                cell = text[s:e]
+                if cell.strip() in _NULL_MARKS or regex.fullmatch(r"[\d,，]+(?:\.\d+)?", cell):
+                    toks.append(NumTok(s, e, cell))
+                else:
+                    toks.extend(_free_line(text, s, e))
+        else:
+            toks = _free_line(text, ls, le)
+        nums = [t for t in toks if isinstance(t, NumTok)]
+        if len(toks) == 1 and nums:
+            pending.append(nums[0])
+        else:
+            flush()
+            group: list[NumTok] = []
+            for t in toks:
+                if isinstance(t, NumTok):
+                    group.append(t)
+                else:
+                    if group:
+                        items.append(Run(tuple(group)))
+                        group = []
+                    items.append(t)
+            if group:
+                if toks and isinstance(toks[-1], NumTok) and len(group) == 1 and len(nums) == 1 and not isinstance(toks[0], NumTok):
+                    pending.extend(group)  # "label 5" then more single-number lines below
+                else:
+                    items.append(Run(tuple(group)))
+        ls = le + 1
+    flush()
+    return items
