@@ -108,6 +108,58 @@ def checks(format: str = typer.Option("text", "--format", "-f", help="text 或 j
         typer.echo(f"{r.code}  {r.check:<28} {r.default:<7} {r.description}")
 
 
+@app.command()
+def batch(
+    inputs: list[Path] = typer.Argument(..., help="报告文件或目录"),
+    out: Path = typer.Option(..., "--out", help="结果目录"),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="并行进程数"),
+    resume: bool = typer.Option(False, "--resume", help="跳过已有结果（sha256 与工具版本相同）的报告"),
+    engine: str = typer.Option("local", "--engine", help="local 或 dask"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="dask 调度器地址"),
+    fail_on: FailOn = typer.Option(FailOn.none, "--fail-on", help="任一报告达到该级别时退出码为1"),
+) -> None:
+    """批量审核：每份报告一个 JSON，另出 findings.csv、reports.csv 和汇总。"""
+    from .batch import run_batch
+
+    raise typer.Exit(run_batch(inputs, out, jobs=jobs, resume=resume, engine=engine, scheduler=scheduler,
+                               fail_on=fail_on.value))
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+) -> None:
+    """启动 HTTP 服务（POST /v1/audit）。"""
+    from .server import run_server
+
+    run_server(host=host, port=port)
+
+
+@app.command()
+def train(
+    out: Optional[Path] = typer.Option(None, "--out", help="模型文件（默认 models/severity-v1.skops）"),
+    seed: int = typer.Option(20211, "--seed"),
+    n: int = typer.Option(600, "--n", help="训练用生成报告数"),
+) -> None:
+    """用生成语料重新训练严重程度模型（确定性）。"""
+    from .severity.train import train_model
+
+    train_model(out=out, seed=seed, n=n)
+
+
+@app.command("eval")
+def eval_(
+    corpus: Path = typer.Argument(..., help="带 *.gold.json 的目录"),
+    out: Path = typer.Option(Path("eval/results"), "--out", help="结果目录"),
+    name: Optional[str] = typer.Option(None, "--name", help="结果文件名前缀"),
+) -> None:
+    """在标注语料上评估：各检查的精确率、召回率、F1，严重程度混淆矩阵，覆盖率。"""
+    from .evaluation import run_eval
+
+    raise typer.Exit(run_eval(corpus, out, name=name))
+
+
 def main() -> None:  # console script
     app()
 

@@ -26,11 +26,15 @@ def analyse(doc: Document) -> CheckContext:
 
 
 def audit_document(doc: Document, *, previous: Document | None = None, select_rules=None, ignore_rules=None,
-                   severity_model: bool = True) -> Report:
+                   severity_model: bool = True, config: dict | None = None) -> Report:
+    """``config`` reaches the rules as ``CheckContext.config`` (batch mode passes ``copies``)."""
     t0 = time.perf_counter()
     ctx = analyse(doc)
     if previous is not None:
-        ctx = CheckContext(**{**ctx.__dict__, "previous": analyse(previous)})
+        prev_ctx = CheckContext(**{**analyse(previous).__dict__, "config": {"source": previous.meta.source}})
+        ctx = CheckContext(**{**ctx.__dict__, "previous": prev_ctx})
+    if config:
+        ctx = CheckContext(**{**ctx.__dict__, "config": {**ctx.config, **config}})
     findings, errors = run_checks(ctx, select(select_rules, ignore_rules))
     model_name = None
     warnings = list(doc.warnings)
@@ -41,12 +45,12 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
         warnings += warn
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.main_span[0] if f.main_span else 10**9, f.code))
     findings = [f.with_(id=f"F{i}") for i, f in enumerate(findings, 1)]
-    from .claims import claims_to_dicts, coverage
+    from .checks.reconcile import claim_records, coverage
 
     report = Report(
         source=doc.meta.source, sha256=doc.meta.sha256, input_kind=doc.meta.input_kind, text=doc.text,
         title=ctx.facts.title, agency=ctx.facts.agency, year=ctx.facts.year, format=ctx.facts.format,
-        encoding=doc.meta.encoding, findings=findings, claims=claims_to_dicts(ctx), tables=ctx.tables.flat(),
+        encoding=doc.meta.encoding, findings=findings, claims=claim_records(ctx), tables=ctx.tables.flat(),
         coverage=coverage(ctx), errors=errors, warnings=warnings, model=model_name, tool_version=__version__)
     report.timing_ms = (time.perf_counter() - t0) * 1000
     return report

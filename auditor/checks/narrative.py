@@ -1,1 +1,253 @@
 """Rules reconciling the narrative's claims with the tables and with each other."""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import regex
+
+from ..claims.model import Claim
+from .context import CheckContext
+from .finding import Finding
+from .reconcile import APPLICANT_COLUMNS, evaluate, verdict
+from .registry import rule
+
+TOL = 1e-9
+APPLICANT_NAMES = {"natural_person": "自然人", "legal_all": "法人或其他组织", "commercial": "商业企业",
+                   "research": "科研机构", "social": "社会公益组织", "legal": "法律服务机构"}
+GROUP_NAMES = {"denied.*": "（三）不予公开", "unable.*": "（四）无法提供", "not_processed.*": "（五）不予处理",
+               "other.*": "（六）其他处理", "litigation_direct": "行政诉讼（未经复议直接起诉）",
+               "litigation_after_review": "行政诉讼（复议后起诉）", "review": "行政复议"}
+
+
+def describe(ctx: CheckContext, expr: str) -> str:
+    """表三“（一）予以公开”总计 — the Chinese name of a candidate expression."""
+    table, _, rest = expr.partition(":")
+    applicant = None
+    if "@" in rest:
+        rest, applicant = rest.split("@", 1)
+    spec = ctx.template.tables[table]
+    column = None
+    if "." in rest and rest.rpartition(".")[2] in {c.key for c in spec.columns}:
+        rest, _, column = rest.rpartition(".")
+    names = []
+    for term in rest.split("+"):
+        if term in GROUP_NAMES:
+            names.append(GROUP_NAMES[term])
+        else:
+            try:
+                names.append(spec.row(term).full_label)
+            except KeyError:
+                names.append(term)
+    tname = {"applications": "表三", "appeals": "表四", "active": "表二"}[table]
+    col = APPLICANT_NAMES.get(applicant) if applicant else (spec.column(column).label if column else "")
+    return f"{tname}“{'”+“'.join(names)}”{col or ''}"
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return f"{v}"
+
+
+@rule(code="NT001", check="narrative.table_mismatch", default="high",
+      message="正文称“{quote}”，但{cell}为{expected}{others}")
+def narrative_matches_table(ctx: CheckContext) -> Iterator[Finding]:
+    """A narrative figure contradicts every table cell it can plausibly describe.
+
+    **反例** ``答复7件，其中予以公开7件`` with 表三（一）予以公开 总计 5  **正例** 予以公开 总计 7
+    """
+    for c in ctx.claims:
+        if not c.candidates or c.kind != "count" or c.role == "delta":
+            continue
+        status, primary, evaluated = verdict(c, ctx.tables, ctx.template)
+        if status != "contradicted":
+            continue
+        others = [e for e in evaluated if e is not primary and e.value is not None and e.value != primary.value]
+        other_text = ("；其他可能对应的口径" + "、".join(f"{describe(ctx, e.expr)}为{_fmt(e.value)}" for e in others)
+                      + "，均不相符") if others else ""
+        yield ctx.finding("NT001", stated=_fmt_num(c.value), expected=primary.value,
+                          evidence=[ctx.text_ev(c.start, c.end)] + [ctx.cell_ev(x) for x in primary.cells],
+                          quote=c.quote.replace("\n", ""), cell=describe(ctx, primary.expr), others=other_text,
+                          facts={"headline": primary.headline, "approx": c.approx, "metric": c.metric,
+                                 "expr": primary.expr})
+
+
+def _fmt_num(v: float):
+    return int(v) if float(v).is_integer() else v
+
+
+@rule(code="NT002", check="narrative.sum", default="medium",
+      message="正文“{total_quote}”与其分项不符：{parts_desc}合计为{expected}")
+def breakdown_adds_up(ctx: CheckContext) -> Iterator[Finding]:
+    """A narrative total disagrees with its own stated breakdown (其中…、分别为…、办理结果为…).
+
+    **反例** ``代表建议2条…办理结果为：已解决采纳1件、正在解决0件`` **正例** ``…已解决采纳2件、正在解决0件``
+    A partial list (其中 items summing to less than the total) is not an error unless the list is
+    exhaustive (分别为, 办理结果为).
+    """
+    claims = ctx.claims
+    for i, c in enumerate(claims):
+        parts_idx = c.extra.get("parts")
+        if not parts_idx or c.role not in ("total",):
+            continue
+        parts = [claims[j] for j in parts_idx]
+        low, high = sum(p.low for p in parts), sum(p.high for p in parts)
+        exact = sum(p.value for p in parts)
+        exhaustive = c.extra.get("exhaustive")
+        if exhaustive:
+            bad = high < c.low - TOL or low > c.high + TOL
+        else:
+            bad = low > c.high + TOL
+        if not bad:
+            continue
+        desc = "+".join(_fmt(_fmt_num(p.value)) for p in parts)
+        span_start, span_end = min(p.start for p in parts), max(p.end for p in parts)
+        yield ctx.finding("NT002", stated=_fmt_num(c.value), expected=_fmt_num(exact),
+                          evidence=[ctx.text_ev(c.start, c.end)] + [ctx.text_ev(p.start, p.end) for p in parts]
+                          + [ctx.text_ev(span_start, span_end)],
+                          total_quote=c.quote.replace("\n", ""), parts_desc=f"分项{desc}",
+                          facts={"exhaustive": bool(exhaustive), "approx": c.approx})
+
+
+_SHARE = regex.compile(r"^[，,]?(?:占(?:比)?(?:了)?(?:全部|总数|总量|总体|申请总数|全年)?(?:的)?(?:比例)?(?:为|达|约)?|比例为|比重为)$")
+
+
+def _share_links(ctx: CheckContext) -> Iterator[tuple[Claim, Claim]]:
+    """(count, percent) pairs written as 258件，占33.9%."""
+    claims = ctx.claims
+    for i, c in enumerate(claims):
+        if c.kind != "percent" or i == 0:
+            continue
+        prev = claims[i - 1]
+        if prev.kind != "count" or prev.sentence != c.sentence:
+            continue
+        between = "".join(ctx.text[prev.number[1]:c.number[0]].split())
+        between = regex.sub(r"^[件条个人次项份篇家期场]", "", between)
+        if _SHARE.match(between):
+            yield prev, c
+
+
+def _denominators(ctx: CheckContext, count: Claim) -> list[Claim]:
+    claims = ctx.claims
+    out = []
+    part_of = count.extra.get("part_of")
+    if part_of is not None:
+        out.append(claims[part_of])
+    para = count.extra.get("para")
+    idx = claims.index(count)
+    for j in range(idx - 1, -1, -1):
+        d = claims[j]
+        if d.extra.get("para") != para:
+            break
+        if d.kind == "count" and d.unit and d.unit == count.unit and d.value >= count.value and d not in out \
+                and d.role in ("total", "plain") and "共" in d.qualifiers:
+            out.append(d)
+    return out
+
+
+def _rounds_to(true_pct: float, stated: float, decimals: int) -> bool:
+    step = 10 ** (-decimals)
+    if abs(true_pct - stated) <= step / 2 + 1e-9:
+        return True
+    return 0 <= true_pct - stated < step  # truncated rather than rounded
+
+
+@rule(code="NT003", check="narrative.ratio", default="medium",
+      message="正文“{quote}”：{num}÷{den}={expected}%，与所称{stated}%不符")
+def share_matches_figures(ctx: CheckContext) -> Iterator[Finding]:
+    """A stated percentage disagrees with the figures it is computed from, at its stated precision.
+
+    **反例** ``共1046件…当面提交13件，占比1.3%`` (13/1046=1.24%)  **正例** ``占比1.2%``
+    """
+    for count, pct in _share_links(ctx):
+        dens = [d for d in _denominators(ctx, count) if d.value > 0]
+        if not dens or count.approx or any(d.approx for d in dens):
+            continue
+        if any(_rounds_to(count.value / d.value * 100, pct.value, pct.decimals) for d in dens):
+            continue
+        den = dens[0]
+        true = round(count.value / den.value * 100, 2)
+        yield ctx.finding("NT003", stated=pct.value, expected=true,
+                          evidence=[ctx.text_ev(count.start, pct.end), ctx.text_ev(den.start, den.end)],
+                          quote=ctx.text[count.start:pct.end].replace("\n", ""), num=_fmt(_fmt_num(count.value)),
+                          den=_fmt(_fmt_num(den.value)),
+                          facts={"rounding_only": abs(true - pct.value) < 10 ** (-pct.decimals) * 1.5})
+
+
+@rule(code="NT004", check="narrative.conflict", default="medium",
+      message="同一数量前后表述不一致：“{first}”与“{second}”")
+def same_quantity_same_value(ctx: CheckContext) -> Iterator[Finding]:
+    """The same table quantity is stated twice in the narrative with different values.
+
+    **反例** ``受理申请21件 … 全年共受理申请23件``  **正例** both 21
+    """
+    seen: dict[tuple, Claim] = {}
+    for c in ctx.claims:
+        if not c.candidates or c.kind != "count" or c.role in ("delta", "part") or c.approx:
+            continue
+        key = (c.metric, c.candidates)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = c
+            continue
+        if first.high < c.low - TOL or c.high < first.low - TOL:
+            yield ctx.finding("NT004", stated=_fmt_num(c.value), expected=_fmt_num(first.value),
+                              evidence=[ctx.text_ev(first.start, first.end), ctx.text_ev(c.start, c.end)],
+                              first=first.quote.replace("\n", ""), second=c.quote.replace("\n", ""))
+
+
+_NO_APPEALS = regex.compile(r"(?:没有|未发生|未出现|未产生|未引起|无|未有|未收到|不存在)(?:[^，。；\d]{0,14}?)(?:行政复议|行政诉讼)(?:[和、及或与]?(?:行政)?(?:复议|诉讼))?")
+_ALL_UPHELD = regex.compile(r"(?:均|全部|都)(?:获|被|予以|得到|已)?(?:复议机关|法院)?(?:决定)?维持")
+_ALL_CLOSED = regex.compile(r"均已(?:结案|审结|办结)|全部(?:结案|审结)")
+
+
+@rule(code="NT005", check="narrative.table_mismatch", default="high",
+      message="正文称“{quote}”，但表四{what}")
+def outcome_words_match_appeals(ctx: CheckContext) -> Iterator[Finding]:
+    """Outcome words (没有行政复议和行政诉讼, 均获维持, 均已结案) contradict 表四.
+
+    **反例** ``没有行政复议和行政诉讼案件`` with 表四 行政复议 总计 1  **正例** every 表四 cell 0
+    """
+    cells = ctx.tables.cells
+    groups = ("review", "litigation_direct", "litigation_after_review")
+
+    def v(row, col):
+        c = cells.get(f"appeals.{row}.{col}")
+        return None if c is None else c.value
+
+    if not any(f"appeals.{g}.total" in cells for g in groups):
+        return
+    for start, end, kind in _outcomes(ctx):
+        sentence = ctx.text[start:end]
+        which = [g for g in groups if ("复议" in sentence and g == "review")
+                 or ("诉讼" in sentence and g != "review")] or list(groups)
+        if kind == "none":
+            bad = [(g, "total") for g in which if (v(g, "total") or 0) > 0]
+            what = "、".join(f"{GROUP_NAMES[g]}总计为{_fmt(v(g, 'total'))}" for g, _ in bad)
+        elif kind == "upheld":
+            bad = [(g, c) for g in which for c in ("corrected", "other", "pending") if (v(g, c) or 0) > 0]
+            what = "、".join(f"{GROUP_NAMES[g]}{ctx.template.tables['appeals'].column(c).label}{_fmt(v(g, c))}件" for g, c in bad)
+        else:
+            bad = [(g, "pending") for g in which if (v(g, "pending") or 0) > 0]
+            what = "、".join(f"{GROUP_NAMES[g]}尚未审结{_fmt(v(g, 'pending'))}件" for g, _ in bad)
+        if not bad:
+            continue
+        ev = [ctx.text_ev(start, end)] + [ctx.cell_ev(cells[f"appeals.{g}.{c}"]) for g, c in bad]
+        yield ctx.finding("NT005", stated=0, expected=sum(v(g, c) for g, c in bad), evidence=ev,
+                          quote=ctx.text[start:end].replace("\n", ""), what=what, facts={"headline": True})
+
+
+def _outcomes(ctx: CheckContext):
+    zones = [(a, b) for _, a, b in ctx.tables.spans]
+    text = ctx.text
+    for pat, kind in ((_NO_APPEALS, "none"), (_ALL_UPHELD, "upheld"), (_ALL_CLOSED, "closed")):
+        for m in pat.finditer(text):
+            if any(a <= m.start() < b for a, b in zones):
+                continue
+            window = text[max(0, m.start() - 40):m.end() + 10]
+            if kind != "none" and not regex.search(r"复议|诉讼", window):
+                continue
+            if kind == "none" and regex.search(r"纠错|纠正|败诉|被撤销|\d", text[m.start():m.end()]):
+                continue
+            yield m.start(), m.end(), kind

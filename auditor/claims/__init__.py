@@ -10,16 +10,4 @@ def extract_claims(text: str, facts: ReportFacts, tables) -> list[Claim]:
     return extract(text, facts, tables)
 
 
-def claims_to_dicts(ctx) -> list[dict]:
-    from .extract import to_dicts
-
-    return to_dicts(ctx)
-
-
-def coverage(ctx) -> dict:
-    from .extract import coverage as cov
-
-    return cov(ctx)
-
-
-__all__ = ["Claim", "ReportFacts", "extract_claims", "claims_to_dicts", "coverage"]
+__all__ = ["Claim", "ReportFacts", "extract_claims"]

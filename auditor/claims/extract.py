@@ -1,11 +1,274 @@
-"""Placeholder until the claim extractor lands."""
-def extract(text, facts, tables):
-    return []
+"""Narrative -> claims: every quantity with its metric, qualifiers and role in a structure.
+
+Numbers are read on the raw text (``numbers.find_quantities``); metrics, applicants and
+topics are matched on each sentence's whitespace-free form, clause by clause, with the
+lexicon in ``patterns/metrics.yaml``. Structures (a total and its breakdown, an outcome
+list, a count with its share) are recorded on the claims for the checks to reconcile.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import regex
+
+from .lexicon import Lexicon, Metric, load_lexicon
+from .model import Claim, ReportFacts
+from .numbers import Quantity, find_quantities
+from .sentences import Sentence, split_sentences
+
+CLAUSE_BREAKS = set("，,；;：:、。（()）")
+_OPENER = regex.compile(r"^[，,：:]?(?:其中|包括|含|分别为|分别是)[，,：:]?")
+_PAREN_OPEN = regex.compile(r"^[（(](?:其中|含|包括)?[，,：:]?")
+_EXHAUSTIVE = regex.compile(r"分别为|分别是")
+_OUTCOME = regex.compile(r"办理结果(?:为|是|如下)|办理情况(?:为|是)|结果为")
+_TOTAL_HINT = regex.compile(r"共|合计|总计|累计|总数|全年|总量|全部")
+_DELTA = regex.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|减|增|多|少)(?:了)?$")
+_DELTA_CTX = regex.compile(r"较上一?年|同比|比上一?年|与上一?年|与去年|较去年|比去年|上年同期|较20\d\d年|比20\d\d年")
+_ALL = regex.compile(r"全部|均为|都是|均是|全为")
+_UNIT_FAMILY = {"份": "件", "宗": "件", "起": "件"}
 
 
-def to_dicts(ctx):
-    return []
+@dataclass
+class _Open:
+    total: int  # index into claims
+    end: int  # compact index where it closes
+    exhaustive: bool
+    group: int
+    paren: bool = False
+    parts: list[int] = field(default_factory=list)
 
 
-def coverage(ctx):
-    return {"extracted": 0, "linked": 0, "verified": 0}
+def unit_family(unit: str | None) -> str | None:
+    return _UNIT_FAMILY.get(unit, unit) if unit else None
+
+
+def _clause_bounds(s: Sentence, ci: int, cj: int, prev_end: int, next_start: int) -> tuple[int, int]:
+    lb = ci
+    while lb > prev_end and s.compact[lb - 1] not in CLAUSE_BREAKS:
+        lb -= 1
+    rb = cj
+    while rb < next_start and s.compact[rb] not in CLAUSE_BREAKS:
+        rb += 1
+    return lb, rb
+
+
+def _find_metric(lex: Lexicon, left: str, right: str, topics: set[str]) -> tuple[Metric, int, int, str] | None:
+    """The first-listed metric whose term stands in the clause (left of the number first)."""
+    clause = left + right
+    for side, ctx in (("left", left), ("right", right)):
+        for m in lex.metrics:
+            hits = list(m.terms.finditer(ctx))
+            if not hits:
+                continue
+            if m.requires is not None and not m.requires.search(clause):
+                continue
+            if m.requires_topic and m.requires_topic not in topics:
+                continue
+            if "other" in topics and m.topic == "applications" and "applications" not in topics:
+                continue
+            hit = hits[-1] if side == "left" else hits[0]
+            return m, hit.start(), hit.end(), side
+    return None
+
+
+def _applicant(lex: Lexicon, clause: str) -> tuple[str, int, int] | None:
+    for key, pat in lex.applicants.items():
+        m = pat.search(clause)
+        if m:
+            return key, m.start(), m.end()
+    return None
+
+
+def _sentence_topics(lex: Lexicon, s: Sentence) -> set[str]:
+    return {k for k, pat in lex.topics.items() if pat.search(s.compact)}
+
+
+def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
+    lex = load_lexicon()
+    exclude = [(a, b) for _, a, b in getattr(tables, "spans", ())]
+    sentences = split_sentences(text, exclude)
+    quantities = [q for q in find_quantities(text) if q.kind in ("count", "percent", "money")]
+    claims: list[Claim] = []
+    qi = 0
+    group_id = 0
+    carry_app: Claim | None = None  # the paragraph's current applications claim (for applicant inheritance)
+    carry_para = -1
+    for si, s in enumerate(sentences):
+        while qi < len(quantities) and quantities[qi].start < s.start:
+            qi += 1
+        qs = []
+        while qi < len(quantities) and quantities[qi].end <= s.end:
+            qs.append(quantities[qi])
+            qi += 1
+        if s.paragraph != carry_para:
+            carry_app, carry_para = None, s.paragraph
+        if not qs:
+            continue
+        topics = _sentence_topics(lex, s)
+        appeals_group: str | None = None
+        idx = [(s.compact_index(q.start), s.compact_index(q.end)) for q in qs]
+        first_in_sentence = len(claims)
+        opens: list[_Open] = []
+        outcome_at = [m.start() for m in _OUTCOME.finditer(s.compact)]
+        for k, q in enumerate(qs):
+            ci, cj = idx[k]
+            prev_end = idx[k - 1][1] if k else 0
+            next_start = idx[k + 1][0] if k + 1 < len(qs) else len(s.compact)
+            lb, rb = _clause_bounds(s, ci, cj, prev_end, next_start)
+            left, right = s.compact[lb:ci], s.compact[cj:rb]
+            appeal_terms = list(regex.finditer(r"行政复议|行政诉讼|复议|诉讼", left + right))
+            if appeal_terms:
+                appeals_group = "review" if "复议" in appeal_terms[-1].group() else "litigation"
+            metric_key, candidates, qualifiers = None, (), []
+            qa, qb = max(lb, ci - 24), cj
+            role = "plain"
+            if q.kind == "percent":
+                role = "share"
+            elif _DELTA.search(left) and (_DELTA_CTX.search(left + right) or _DELTA_CTX.search(s.compact[:ci])):
+                role = "delta"
+                qualifiers.append("较上年")
+                qualifiers.append("减少" if regex.search(r"减少|下降|降低|减|少(?:了)?$", left) else "增加")
+            found = _find_metric(lex, left, right, topics) if role == "plain" and q.kind == "count" else None
+            applicant = _applicant(lex, left + right) if "applications" in topics and q.kind == "count" else None
+            if found:
+                m, a, b, side = found
+                metric_key = m.key
+                if side == "left":
+                    qa = lb + a
+                else:
+                    qb = cj + b
+                candidates = _candidates(m, applicant[0] if applicant else None, appeals_group)
+            elif applicant and role == "plain" and carry_app is not None:
+                metric_key = carry_app.metric
+                qa = lb + applicant[1] if applicant[1] < len(left) else ci
+                if applicant[1] >= len(left):
+                    qb = cj + applicant[2] - len(left)
+                candidates = tuple(_with_column(c, applicant[0]) for c in carry_app.candidates
+                                   if c.startswith("applications:") and "@" not in c)
+            if applicant:
+                qualifiers.append(applicant[0])
+            if _ALL.search(left + right):
+                qualifiers.append("全部")
+            if _TOTAL_HINT.search(left):
+                qualifiers.append("共")
+            start, end = s.to_text(qa, qb)
+            start = min(start, q.start)
+            end = max(end, q.end)
+            rows = tuple(c.split("@")[0] for c in candidates) if candidates else ()
+            claim = Claim(start=start, end=end, quote=text[start:end], metric=metric_key, value=q.value,
+                          low=q.low, high=q.high, unit=q.unit, approx=q.approx, sentence=(s.start, s.end),
+                          number=(q.start, q.end), qualifiers=tuple(qualifiers), kind=q.kind, decimals=q.decimals,
+                          candidates=candidates, role=role,
+                          extra={"rows": _base_rows(found[0]) if found else (), "ci": ci, "cj": cj, "si": si,
+                                 "para": s.paragraph})
+            claims.append(claim)
+            if found and found[0].topic == "applications" and not applicant:
+                carry_app = claim
+            _structure(claims, opens, s, k, qs, idx, outcome_at, first_in_sentence, sentences, si)
+        for o in opens:
+            _close(claims, o)
+    return _assign_groups(claims)
+
+
+def _base_rows(m: Metric) -> tuple[str, ...]:
+    return tuple(m.candidates)
+
+
+def _with_column(expr: str, applicant: str) -> str:
+    return f"{expr}@{applicant}"
+
+
+def _candidates(m: Metric, applicant: str | None, appeals_group: str | None) -> tuple[str, ...]:
+    out = []
+    for c in m.candidates:
+        if c.startswith("."):
+            if appeals_group is None:
+                return ()
+            groups = ["review"] if appeals_group == "review" else [
+                "litigation_direct+litigation_after_review", "litigation_direct", "litigation_after_review"]
+            out += [f"appeals:{g}{c}" for g in groups]
+        elif m.topic == "appeals":
+            out.append(f"appeals:{c}")
+        elif m.topic == "active":
+            out.append(f"active:{c}")
+        else:
+            out.append(f"applications:{c}" + (f"@{applicant}" if applicant else ""))
+    return tuple(out)
+
+
+# ----------------------------------------------------------------------------- structures
+def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, sentences, si) -> None:
+    """Attach claim k of this sentence to open structures, and open one if it is a total."""
+    me = len(claims) - 1
+    ci, cj = idx[k]
+    for pos in list(outcome_at):
+        if pos < ci:
+            outcome_at.remove(pos)
+            for o in opens:
+                _close(claims, o)
+            opens.clear()
+            total = next((i for i in range(first, me) if "共" in claims[i].qualifiers), first if first < me else None)
+            if total is not None:
+                opens.append(_Open(total=total, end=len(s.compact), exhaustive=True, group=-1))
+    while opens and opens[-1].end <= ci:
+        _close(claims, opens.pop())
+    c = claims[me]
+    if opens and c.role == "plain" and "全部" not in c.qualifiers and c.kind == "count":
+        top = opens[-1]
+        tot = claims[top.total]
+        if top.exhaustive and top.group == -1 or unit_family(c.unit) == unit_family(tot.unit):
+            top.parts.append(me)
+    if c.role != "plain" or c.kind != "count":
+        return
+    after = s.compact[cj:cj + 8]
+    m = _PAREN_OPEN.match(after)
+    if m and m.group() not in ("(", "（"):
+        pass
+    if m:
+        close = s.compact.find("）" if "（" in m.group() else ")", cj)
+        opens.append(_Open(total=me, end=close if close > 0 else len(s.compact), exhaustive=False, group=0, paren=True))
+        return
+    m = _OPENER.match(after)
+    if m:
+        stop = regex.compile(r"[；;]").search(s.compact, cj)
+        opens.append(_Open(total=me, end=stop.start() if stop else len(s.compact),
+                           exhaustive=bool(_EXHAUSTIVE.search(m.group())), group=0))
+        return
+    if k == len(qs) - 1 and cj >= len(s.compact) - 2 and si + 1 < len(sentences):
+        nxt = sentences[si + 1]
+        if nxt.compact.startswith("其中") and nxt.paragraph == s.paragraph:
+            claims[me] = replace(c, extra={**c.extra, "opens_next": True})
+
+
+def _close(claims, o: _Open) -> None:
+    if not o.parts:
+        return
+    tot = claims[o.total]
+    claims[o.total] = replace(tot, role="total" if tot.role == "plain" else tot.role,
+                              extra={**tot.extra, "parts": tuple(o.parts), "exhaustive": o.exhaustive})
+    for p in o.parts:
+        pc = claims[p]
+        claims[p] = replace(pc, role="part" if pc.role == "plain" else pc.role,
+                            extra={**pc.extra, "part_of": o.total})
+
+
+def _assign_groups(claims: list[Claim]) -> list[Claim]:
+    """Number the structures; a sentence starting with 其中 continues the previous total."""
+    out = list(claims)
+    for i, c in enumerate(out):
+        if c.extra.get("parts"):
+            out[i] = replace(c, group=i)
+            for p in c.extra["parts"]:
+                out[p] = replace(out[p], group=i)
+    # a total closing its sentence, continued by "其中…" in the next
+    for i, c in enumerate(out):
+        if not c.extra.get("opens_next"):
+            continue
+        si = c.extra["si"] + 1
+        parts = [j for j, d in enumerate(out) if d.extra.get("si") == si and d.kind == "count" and d.role == "plain"
+                 and unit_family(d.unit) == unit_family(c.unit) and "全部" not in d.qualifiers]
+        if parts:
+            out[i] = replace(c, role="total", group=i, extra={**c.extra, "parts": tuple(parts), "exhaustive": False})
+            for j in parts:
+                out[j] = replace(out[j], role="part", group=i, extra={**out[j].extra, "part_of": i})
+    return out

@@ -14,7 +14,7 @@ def render_text(report, *, color: bool = False, **_) -> str:
     from rich.markup import escape
 
     buf = StringIO()
-    con = Console(file=buf, force_terminal=color, no_color=not color, width=120, highlight=False)
+    con = Console(file=buf, force_terminal=color, no_color=not color, width=120, highlight=False, soft_wrap=True)
     con.print(f"[bold]{escape(report.title or report.source)}[/bold]")
     con.print(f"来源：{escape(report.source)}  单位：{escape(report.agency or '未识别')}  年度：{report.year or '未识别'}  "
               f"格式：{report.format or '未识别'}")

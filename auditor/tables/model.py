@@ -61,6 +61,7 @@ class StatutoryTables:
     unreadable: tuple[Unreadable, ...] = ()
     legacy_rows: tuple[LabelMatch, ...] = ()  # rows written in the 2019 layout in a 2021 table
     found_tables: tuple[str, ...] = ()
+    spans: tuple[tuple[str, int, int], ...] = ()  # (table, start, end) of each table body read
     notes: tuple[str, ...] = field(default=())
 
     def value(self, key: str) -> Number | None:

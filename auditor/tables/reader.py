@@ -341,6 +341,28 @@ def _read_appeals(text: str, region: Region, spec: TableSpec) -> tuple[list[Cell
                            text[toks[0].start:toks[-1].end])]
 
 
+HEADING_CUTOFF = 75.0
+
+
+def _heading(text: str, region: Region, template: Template) -> LabelMatch | None:
+    """The 表四 heading as written, judged against the statutory text and its known variants."""
+    import regex
+
+    m = regex.compile(r"[四三五][、.．]?\s*([^\n。]{2,40}?情\s*况)").match(text, region.start)
+    if not m:
+        return None
+    spec = next(h for h in template.headings if h.key == "appeals")
+    strip = lambda s: regex.sub(r"^[一二三四五六七八九十]+[、.．]", "", s)  # noqa: E731
+    written = fold(m.group(1))
+    allowed = [fold(strip(v)) for v in (spec.label, *spec.variants)]
+    if written in allowed:
+        return None
+    score = max(fuzz.ratio(written, a) for a in allowed)
+    if score < HEADING_CUTOFF:
+        return None
+    return LabelMatch("appeals.heading", spec.label, m.group(0), m.start(), m.end(), score, False)
+
+
 def detect_format(text: str, year: int | None) -> str:
     """2019 when 2019-only labels dominate or the report year is before 2021."""
     from ..template import load_template
@@ -388,10 +410,20 @@ def read_tables(text: str, template: Template) -> StatutoryTables:
                                              where.start if where else None, where.end if where else None,
                                              text[where.start:where.end] if where else ""))
     if "appeals" in regions:
+        heading = _heading(text, regions["appeals"], template)
+        if heading is not None:
+            labels.append(heading)
         got, bad = _read_appeals(text, regions["appeals"], template.tables["appeals"])
         cells.update({c.key: c for c in got})
         unreadable += bad
     else:
         unreadable.append(Unreadable("appeals", "未找到该统计表"))
+    spans = []
+    for key in regions:
+        pts = [(c.start, c.end) for c in cells.values() if c.table == key]
+        pts += [(lm.start, lm.end) for lm in labels if lm.key.startswith(key + ".")]
+        pts += [(u.start, u.end) for u in unreadable if u.key.startswith(key) and u.start is not None]
+        if pts:
+            spans.append((key, min(p[0] for p in pts), max(p[1] for p in pts)))
     return StatutoryTables(format=template.format, cells=cells, labels=tuple(labels), unreadable=tuple(unreadable),
-                           legacy_rows=tuple(legacy), found_tables=tuple(regions))
+                           legacy_rows=tuple(legacy), found_tables=tuple(regions), spans=tuple(spans))

@@ -16,6 +16,7 @@ _NUM = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 _PREFIX_AFTER = regex.compile(r"\s*[.．、]\s*\p{Han}")
 _DASH_LINE = regex.compile(r"^\s*[—\-/／]{1,2}\s*$")
 _MD_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}")
+_IS_NUM = regex.compile(r"[\d,，]+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -119,9 +120,15 @@ def tokenize(text: str, start: int, end: int) -> list[Item]:
             continue
         if "\t" in line or line.lstrip().startswith("|"):
             toks: list[TextTok | NumTok] = []
-            for s, e in _cells_of_line(text, ls, le):
+            cells = _cells_of_line(text, ls, le)
+            # empty cells are blanks only in a row that holds figures (not in header rows)
+            has_figures = any(text[s:e].strip() and (text[s:e].strip() in _NULL_MARKS or _IS_NUM.fullmatch(text[s:e]))
+                              for s, e in cells)
+            for s, e in cells:
                 cell = text[s:e]
-                if cell.strip() in _NULL_MARKS or regex.fullmatch(r"[\d,，]+(?:\.\d+)?", cell):
+                if not cell.strip() and not has_figures:
+                    continue
+                if cell.strip() in _NULL_MARKS or _IS_NUM.fullmatch(cell):
                     toks.append(NumTok(s, e, cell))
                 else:
                     toks.extend(_free_line(text, s, e))
