@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import regex
+
 from .context import CheckContext
 from .finding import Finding
 from .registry import rule
@@ -56,3 +58,33 @@ def current_format(ctx: CheckContext) -> Iterator[Finding]:
     for label, s, e in facts.legacy_labels:
         yield ctx.finding("MT003", evidence=[ctx.text_ev(s, e)], what="表二", quote=label, year=facts.year,
                           facts={"kind": "label"})
+
+
+_STALE = regex.compile(r"(?:^|(?<=[。！？；\n]))\s*(?:[（(][一二三四五六七八九十]+[)）][^。\n]{0,16}?[。．.]?\s*)?((?:19|20)\d{2})\s*年(?:度)?\s*[，,]")
+_ACTIVITY = regex.compile(r"公开|发布|收到|受理|办理|开展|组织|制发|答复|办结|举办|召开|印发|推进")
+_COMPARISON = regex.compile(r"较|同比|比上|上年|去年|上一年|以来|截至|截止")
+
+
+@rule(code="MT002", check="meta.year", default="medium",
+      message="正文“{quote}”以{stated}年开头叙述本年度工作，与报告年度{expected}年不符（疑为沿用上年文字）")
+def narrative_year_is_report_year(ctx: CheckContext) -> Iterator[Finding]:
+    """A sentence about the report year's work is written with another year (last year's text copied).
+
+    **反例** 2023年度报告中 ``2022年，我局共收到政府信息公开申请7件``  **正例** ``2023年，我局共收到…``
+    """
+    year = ctx.facts.year
+    if year is None:
+        return
+    zones = [(a, b) for _, a, b in ctx.tables.spans]
+    text = ctx.text
+    for m in _STALE.finditer(text):
+        y = int(m.group(1))
+        if y == year or y < year - 3 or y > year + 1 or any(a <= m.start(1) < b for a, b in zones):
+            continue
+        end = regex.compile(r"[。！？\n]").search(text, m.end())
+        sentence = text[m.start(1):end.start() if end else len(text)]
+        if not _ACTIVITY.search(sentence) or _COMPARISON.search(sentence):
+            continue
+        quote_end = min(len(text), m.end() + 20, end.start() if end else len(text))
+        yield ctx.finding("MT002", stated=y, expected=year, evidence=[ctx.text_ev(m.start(1), quote_end)],
+                          quote=text[m.start(1):quote_end].replace("\n", ""), facts={"delta_years": y - year})

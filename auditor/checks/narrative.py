@@ -182,6 +182,48 @@ def same_quantity_same_value(ctx: CheckContext) -> Iterator[Finding]:
 
     **反例** ``受理申请21件 … 全年共受理申请23件``  **正例** both 21
     """
+    yield from _linked_conflicts(ctx)
+    yield from _subject_conflicts(ctx)
+
+
+_GENERIC = set("全年本年度我局我办通过共计累计公开发布政府信息主动各类其中网站平台门户条件篇次个在了的和及与为有将对已")
+_HEAD_DROP = regex.compile(r"政府|各类|相关|的|了|共计|共|累计|合计")
+
+
+def _head(claim: Claim, ctx: CheckContext) -> str:
+    """The words right before the number (公开信息), without filler."""
+    left = "".join(ctx.text[claim.sentence[0]:claim.number[0]].split())
+    left = regex.split(r"[，,；;：:、。（()）]", left)[-1]
+    return _HEAD_DROP.sub("", left)
+
+
+def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
+    """Untabled figures: the same subject (same verb-object head and a shared specific word,
+    e.g. 审计信息栏目/专栏 公开信息) given two different exact values in different sentences."""
+    pool = [c for c in ctx.claims if not c.candidates and c.kind == "count" and c.role in ("plain", "total")
+            and not c.approx and c.unit]
+    for i, a in enumerate(pool):
+        ha = _head(a, ctx)
+        if len(ha) < 4:
+            continue
+        for b in pool[i + 1:]:
+            if b.sentence == a.sentence or b.unit != a.unit or b.value == a.value:
+                continue
+            hb = _head(b, ctx)
+            if len(hb) < 4 or ha[-4:] != hb[-4:]:
+                continue
+            specific_a = {ha[k:k + 2] for k in range(len(ha) - 1)} - {hb[-4:][k:k + 2] for k in range(3)}
+            specific_b = {hb[k:k + 2] for k in range(len(hb) - 1)}
+            shared = {bg for bg in specific_a & specific_b if not set(bg) <= _GENERIC}
+            if not shared:
+                continue
+            yield ctx.finding("NT004", stated=_fmt_num(b.value), expected=_fmt_num(a.value),
+                              evidence=[ctx.text_ev(a.start, a.end), ctx.text_ev(b.start, b.end)],
+                              first=a.quote.replace("\n", ""), second=b.quote.replace("\n", ""),
+                              facts={"linked": False})
+
+
+def _linked_conflicts(ctx: CheckContext) -> Iterator[Finding]:
     seen: dict[tuple, Claim] = {}
     for c in ctx.claims:
         if not c.candidates or c.kind != "count" or c.role in ("delta", "part") or c.approx:
