@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import regex
 
 from .lexicon import Lexicon, Metric, load_lexicon
+from .nlp import get_nlp
 from .model import Claim, ReportFacts
 from .numbers import Quantity, find_quantities
 from .sentences import Sentence, split_sentences
@@ -52,30 +53,34 @@ def _clause_bounds(s: Sentence, ci: int, cj: int, prev_end: int, next_start: int
     return lb, rb
 
 
-def _find_metric(lex: Lexicon, left: str, right: str, topics: set[str]) -> tuple[Metric, int, int, str] | None:
-    """The first-listed metric whose term stands in the clause (left of the number first)."""
-    clause = left + right
-    for side, ctx in (("left", left), ("right", right)):
-        for m in lex.metrics:
-            hits = list(m.terms.finditer(ctx))
-            if not hits:
+def _find_metric(lex: Lexicon, ents, lb: int, ci: int, cj: int, rb: int, clause: str,
+                 topics: set[str]) -> tuple[Metric, int, int, str] | None:
+    """The first-listed metric tagged in the clause, left of the number first, then right."""
+    for side, lo, hi in (("left", lb, ci), ("right", cj, rb)):
+        best = None
+        for e in ents:
+            if e.label_ != "METRIC" or e.start_char < lo or e.end_char > hi:
                 continue
+            m = lex.metric(e.ent_id_)
             if m.requires is not None and not m.requires.search(clause):
+                continue
+            if m.forbids is not None and m.forbids.search(clause):
                 continue
             if m.requires_topic and m.requires_topic not in topics:
                 continue
             if "other" in topics and m.topic == "applications" and "applications" not in topics:
                 continue
-            hit = hits[-1] if side == "left" else hits[0]
-            return m, hit.start(), hit.end(), side
+            if best is None or m.order < best[0].order or (m.order == best[0].order and side == "left"):
+                best = (m, e.start_char, e.end_char, side)
+        if best:
+            return best
     return None
 
 
-def _applicant(lex: Lexicon, clause: str) -> tuple[str, int, int] | None:
-    for key, pat in lex.applicants.items():
-        m = pat.search(clause)
-        if m:
-            return key, m.start(), m.end()
+def _applicant(ents, lb: int, rb: int) -> tuple[str, int, int] | None:
+    for e in ents:
+        if e.label_ == "APPLICANT" and lb <= e.start_char and e.end_char <= rb:
+            return e.ent_id_, e.start_char, e.end_char
     return None
 
 
@@ -105,6 +110,7 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
         if not qs:
             continue
         topics = _sentence_topics(lex, s)
+        ents = list(get_nlp()(s.compact).ents) if any(q.kind == "count" for q in qs) else []
         appeals_group: str | None = None
         idx = [(s.compact_index(q.start), s.compact_index(q.end)) for q in qs]
         first_in_sentence = len(claims)
@@ -128,26 +134,29 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
                 role = "delta"
                 qualifiers.append("较上年")
                 qualifiers.append("减少" if regex.search(r"减少|下降|降低|减|少(?:了)?$", left) else "增加")
-            found = _find_metric(lex, left, right, topics) if role == "plain" and q.kind == "count" else None
-            applicant = _applicant(lex, left + right) if "applications" in topics and q.kind == "count" else None
+            clause = left + right
+            found = (_find_metric(lex, ents, lb, ci, cj, rb, clause, topics)
+                     if role == "plain" and q.kind == "count" else None)
+            applicant = _applicant(ents, lb, rb) if "applications" in topics and q.kind == "count" else None
             if found:
                 m, a, b, side = found
                 metric_key = m.key
                 if side == "left":
-                    qa = lb + a
+                    qa = a
                 else:
-                    qb = cj + b
+                    qb = b
                 candidates = _candidates(m, applicant[0] if applicant else None, appeals_group)
             elif applicant and role == "plain" and carry_app is not None:
                 metric_key = carry_app.metric
-                qa = lb + applicant[1] if applicant[1] < len(left) else ci
-                if applicant[1] >= len(left):
-                    qb = cj + applicant[2] - len(left)
+                if applicant[1] < ci:
+                    qa = applicant[1]
+                else:
+                    qb = applicant[2]
                 candidates = tuple(_with_column(c, applicant[0]) for c in carry_app.candidates
                                    if c.startswith("applications:") and "@" not in c)
             if applicant:
                 qualifiers.append(applicant[0])
-            if _ALL.search(left + right):
+            if _ALL.search(clause):
                 qualifiers.append("全部")
             if _TOTAL_HINT.search(left):
                 qualifiers.append("共")

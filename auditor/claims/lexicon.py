@@ -13,27 +13,34 @@ import yaml
 class Metric:
     key: str
     topic: str
-    terms: regex.Pattern
+    term_list: tuple[str, ...]
     candidates: tuple[str, ...]
     requires: regex.Pattern | None = None
     requires_topic: str | None = None
+    forbids: regex.Pattern | None = None
+    order: int = 0
 
 
 @dataclass(frozen=True)
 class Lexicon:
     metrics: tuple[Metric, ...]
-    applicants: dict[str, regex.Pattern]
+    applicant_terms: dict[str, tuple[str, ...]]
     topics: dict[str, regex.Pattern]
+    words: tuple[str, ...]
+
+    def metric(self, key: str) -> Metric:
+        return next(m for m in self.metrics if m.key == key)
 
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     data = yaml.safe_load(resources.files(__package__).joinpath("patterns/metrics.yaml").read_text(encoding="utf-8"))
     metrics = tuple(
-        Metric(key=m["key"], topic=m["topic"], terms=regex.compile(m["terms"]), candidates=tuple(m["candidates"]),
+        Metric(key=m["key"], topic=m["topic"], term_list=tuple(m["terms"]), candidates=tuple(m["candidates"]),
                requires=regex.compile(m["requires"]) if m.get("requires") else None,
-               requires_topic=m.get("requires_topic"))
-        for m in data["metrics"])
-    applicants = {k: regex.compile(v) for k, v in data["applicants"].items()}
+               requires_topic=m.get("requires_topic"),
+               forbids=regex.compile(m["forbids"]) if m.get("forbids") else None, order=i)
+        for i, m in enumerate(data["metrics"]))
+    applicants = {k: tuple(v) for k, v in data["applicants"].items()}
     topics = {k: regex.compile(v) for k, v in data["topics"].items()}
-    return Lexicon(metrics, applicants, topics)
+    return Lexicon(metrics, applicants, topics, tuple(data.get("words", ())))

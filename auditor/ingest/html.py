@@ -3,15 +3,19 @@
 * Encoding: BOM, then ``<meta charset>`` / ``http-equiv`` / XML declaration, then detection
   (GBK pages without any declaration are common); a declaration that does not decode is
   ignored.
-* Dropped: script, style, noscript, template, nav, header, footer, aside, iframe, form
-  controls, elements hidden with ``display:none``/``hidden``, and page chrome: div/ul/ol/
-  section/... whose id or class contains nav, menu, footer, header, breadcrumb, crumb, share,
-  sidebar, toolbar, copyright. An element is never dropped when it holds the article: it
-  contains a content container, a data table with 3+ rows, or 40%+ of the page text.
+* Dropped: script, style, noscript, template, iframe, form controls (always); nav,
+  header, footer, aside and form elements, elements hidden with ``display:none`` or
+  ``hidden``, and page chrome: div/ul/ol/dl/section/table whose id or class contains
+  nav, menu, footer, header, breadcrumb, crumb, share, sidebar, toolbar or copyright. These
+  are never dropped when they hold the article: a content container, a data table with 3+
+  rows, or 40%+ of the page text (at least 200 characters; an ASP.NET <form> wrapping the
+  whole page is kept).
 * Content container: the most specific of #zoom, .TRS_Editor, #UCAP-CONTENT, .article,
   .content, ... that holds 50%+ of the remaining text and every data table. When one is
-  used, short title/date lines before it (标题, 发布日期) are kept in front of it, and the
-  page ``<title>`` is put first when no early line names the report.
+  used, short title/date lines before it (…报告, 发布日期, 来源, a date) are kept in front.
+* The page ``<title>`` (site name after _ | - cut off) is put first when it names a report
+  and no short line among the first six does (…年度报告 / …工作报告 / ends in 报告): the
+  title often carries the agency and the year.
 * Block elements (p, div, br, h1-h6, li, tr, ...) end lines; inline text is joined.
 * Data tables become one line per ``<tr>`` with cells separated by a tab (spanned cells are
   written once) and a RawTable with rowspan/colspan. Tables that hold other tables, a
@@ -24,7 +28,7 @@ from typing import Any
 
 from auditor.errors import InputError
 from auditor.ingest.document import Document, DocumentMeta
-from auditor.ingest.encoding import decode_bytes
+from auditor.ingest.encoding import canonical_codec, decode_bytes_ex
 from auditor.ingest.text import CellSpec, DocBuilder, clean_inline, join_fragments
 
 __all__ = ["parse_html", "sniff_charset"]
@@ -32,7 +36,7 @@ __all__ = ["parse_html", "sniff_charset"]
 _SKIP_TAGS = frozenset(
     {
         "script", "style", "noscript", "template", "nav", "header", "footer", "aside",
-        "iframe", "frame", "frameset", "object", "embed", "svg", "canvas", "select",
+        "form", "iframe", "frame", "frameset", "object", "embed", "svg", "canvas", "select",
         "option", "button", "input", "textarea", "head", "title", "meta", "link", "map",
         "audio", "video", "-comment", "!doctype",
     }
@@ -54,7 +58,7 @@ _BLOCK_TAGS = frozenset(
         "caption", "body", "html", "tbody", "thead", "tfoot", "br", "option", "legend",
     }
 )
-_CHROME_TAGS = frozenset({"div", "ul", "ol", "nav", "section", "aside", "header", "footer", "dl", "table", "form", "span", "p"})
+_CHROME_TAGS = frozenset({"div", "ul", "ol", "nav", "section", "aside", "header", "footer", "dl", "table", "form"})
 _CHROME_WORDS = ("nav", "menu", "footer", "header", "breadcrumb", "crumb", "share", "sidebar", "toolbar", "copyright")
 _CONTENT_SELECTORS = (
     "#zoom", "#Zoom", "#ZOOM", ".zoom", ".TRS_Editor", ".TRS_UEDITOR", "#UCAP-CONTENT",
@@ -67,6 +71,7 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I
 )
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-:.]+)""", re.I)
+_NAMES_REPORT = re.compile(r"(?:年度|工作)报告|报告$")
 _PREAMBLE_LINE = re.compile(
     r"报告|发布(?:日期|时间)|成文日期|日期[:：]|时间[:：]|来源[:：]|\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}"
 )
@@ -159,8 +164,8 @@ def _row_cells(tr: Any) -> list[Any]:
 
 
 def _is_layout_table(table: Any) -> bool:
-    if table.css_first("table table") is not None or len(table.css("table")) > 1:
-        return True
+    if any(t.mem_id != table.mem_id for t in table.css("table")):
+        return True  # holds another table
     cells = 0
     for tr in _table_rows(table):
         for td in _row_cells(tr):
@@ -228,6 +233,8 @@ class _Walker:
             if tag == "table" and not _is_layout_table(node):
                 self._flush()
                 self._table(node)
+                if node.mem_id == self.container_id:
+                    self._inside = False
                 continue
             if tag == "pre":
                 pre_depth += 1
@@ -244,6 +251,11 @@ class _Walker:
         self._flush()
 
     def _cell_text(self, cell: Any) -> str:
+        only = cell.child
+        if only is None:
+            return ""
+        if only.next is None and only.tag == "-text":  # the common case: plain text
+            return clean_inline(only.text_content or "")
         sub = _Walker(self.skip_ids, None)
         sub.walk(cell)
         parts: list[str] = []
@@ -301,11 +313,8 @@ def _choose_container(body: Any, skip_ids: set[int], total: int, tables: list[An
 def parse_html(data: bytes, *, source: str, sha256: str) -> Document:
     """Parse HTML bytes into a Document. Raises InputError (E107 when there is no text)."""
     declared = sniff_charset(data)
-    text, encoding = decode_bytes(data, declared=declared)
-    warnings: list[str] = []
+    text, encoding, warnings = decode_bytes_ex(data, declared=declared)
     if declared and encoding not in ("utf-8-sig", "utf-16-le", "utf-16-be", "utf-32"):
-        from auditor.ingest.encoding import canonical_codec
-
         dc = canonical_codec(declared)
         if dc and dc != encoding and not data.isascii():
             warnings.append(f"网页声明的编码 {declared} 与实际内容不符，已按 {encoding} 读取。")
@@ -355,7 +364,10 @@ def parse_html_text(
             continue
         if not (tag in _SKIP_TAGS or _is_chrome(node) or _is_hidden(node)):
             continue
-        if node.mem_id in protected or _text_len(node) >= 0.4 * raw_total:
+        if node.mem_id in protected:
+            continue
+        n = _text_len(node)
+        if n >= 200 and n >= 0.4 * raw_total:  # too much text to be chrome: it is the article
             continue
         skip_ids.add(node.mem_id)
 
@@ -384,7 +396,7 @@ def parse_html_text(
 
     # 3. the page title, when no early line names the report
     early = [p for k, p in items[:6] if k == "p"]
-    if not any("报告" in p for p in early):
+    if not any(_NAMES_REPORT.search(p) and len(p) <= 80 for p in early):
         title_node = tree.css_first("title")
         title = clean_inline(title_node.text()) if title_node is not None else ""
         title = re.split(r"\s*(?:[_|｜]|\s-\s|——)\s*", title)[0].strip() if title else ""

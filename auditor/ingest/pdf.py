@@ -1,0 +1,429 @@
+"""PDF -> Document (pypdfium2 text layer plus character boxes).
+
+Per page, pdfium's text lines are read with each character's box, then:
+
+1. Page decorations are removed: page numbers ("- 1 -", "—1—", "第 1 页", "第1页 共5页",
+   "1/5", "Page 1") in the top or bottom 10% of the page or as the first/last two lines of
+   the page's text; a bare number in that band when it equals the page number or keeps the
+   same offset from the page index on two or more pages; and, for 3+ pages,
+   running headers/footers (a line in the top/bottom 10% band that repeats, digits aside,
+   on 60%+ of the pages).
+2. Spaces are mended with the geometry of the characters on each side (em = median width
+   of the line's CJK ideographs):
+   - kept between two numbers, always ("4 0 0 0 0 0 4" stays separate numbers);
+   - removed between two CJK ideographs when the gap is under 1.2 em ("邮 编" -> "邮编"),
+     and between CJK punctuation and CJK text under 2 em ("， 等" -> "，等");
+   - removed between CJK punctuation and a number/Latin under 1.5 em ("： 223100" ->
+     "：223100"), but after a closing bracket/quote only under 0.6 em, so that a table
+     label "…稳定” 0 0 0" keeps its cell separation;
+   - removed between a number and a CJK ideograph (either order) under 1.0 em: the
+     narrative "2023 年 1 月 1 日" becomes "2023年1月1日" and "21 件" becomes "21件", while
+     a table row "申请数量 21 0 0 0 0 0 21" keeps its spaces (the gap there is a cell
+     boundary, several em wide);
+   - otherwise kept (one space); and a space is inserted where pdfium gave none but the
+     gap is over 1.5 em (0.8 em between two digits: two cells).
+3. Hard line breaks inside a paragraph are joined when line A reaches the right margin of
+   the body text, does not end in 。；：！？, line B is not indented, B is not a heading
+   (一、 / （一） / 第二十条 / 1. / （1） / ①), neither line looks like a table row (ends with
+   two or more numbers, or is only numbers), A ending in a digit only before B starting
+   with a unit character (件、条、个、年、月、日、万、元、% …), and B starting with a
+   digit only as a narrative number ("21个，…"). Lines inside tables (cells are narrower
+   than the body text) are never joined. CJK text is joined without a space.
+
+Pages without any text are reported in ``warnings``; a PDF with no text at all raises
+E109 (无文本层，可能为扫描件). A missing %%EOF (truncated download) or a file pdfium cannot
+open raises E104, a password raises E110, an undecodable text layer E113.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.errors import InputError
+from auditor.ingest.document import Document, DocumentMeta
+from auditor.ingest.text import DocBuilder, _TRANS, is_cjk, is_cjk_punct, is_han
+
+__all__ = ["parse_pdf"]
+
+_CLOSING = set("）】》」』〉”’〕｝］")
+_OPENING = set("（【《「『〈“‘〔｛［")
+_UNIT_CHARS = "件条个次项人家份篇期场名户号万亿元年月日时分秒%％倍批类起宗余多"
+_SENTENCE_END = set("。！？；：!?;:")
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.．]"
+    r"|[（(][一二三四五六七八九十百]+[）)]"
+    r"|第[一二三四五六七八九十百零〇0-9]+[条章节项部分]"
+    r"|[0-9]{1,2}[、.．](?![0-9])"
+    r"|[（(][0-9]{1,2}[）)]"
+    r"|[①-⑳]"
+    r"|附件|附表)"
+)
+_TABLE_ROW = re.compile(r"(?:^|\s)[\d.,%％]+(?:\s+[\d.,%％]+)+\s*$|^[\d.,%％\s]+$")
+_NARRATIVE_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?\s?[" + _UNIT_CHARS + r"]")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-－—–~·•]+\s*\d{1,4}\s*[-－—–~·•]+"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页"
+    r"|\d{1,4}\s*[/／]\s*\d{1,4}"
+    r"|(?:page|p\.?)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)$",
+    re.I,
+)
+_BARE_NUMBER = re.compile(r"^\d{1,4}$")
+_BAND = 0.10
+
+
+@dataclass
+class _Line:
+    text: str
+    left: float
+    right: float
+    top: float
+    bottom: float
+    em: float
+    page: int
+
+
+def _cls(ch: str) -> str:
+    if ch.isdigit() and ch.isascii():
+        return "digit"
+    if is_han(ch):
+        return "han"
+    if is_cjk_punct(ch):
+        return "punct"
+    if ch.isascii() and ch.isalpha():
+        return "alpha"
+    if "\uff10" <= ch <= "\uff19":
+        return "digit"
+    return "other"
+
+
+def _keep_space(a: str, b: str, gap: float | None, em: float) -> bool:
+    ca, cb = _cls(a), _cls(b)
+    if gap is None:  # no usable geometry: only CJK-CJK spaces go
+        return not (ca in ("han", "punct") and cb in ("han", "punct"))
+    if ca == "digit" and cb == "digit":
+        return True
+    if gap < -0.5 * em:  # B starts left of A's end: another text run on the same baseline
+        return True
+    if ca == "han" and cb == "han":
+        return gap >= 1.2 * em
+    if ca in ("han", "punct") and cb in ("han", "punct"):
+        return gap >= 2.0 * em
+    if ca == "punct" and cb in ("digit", "alpha", "other"):
+        return gap >= (0.6 if a in _CLOSING else 1.5) * em
+    if ca in ("digit", "alpha", "other") and cb == "punct":
+        return gap >= (1.0 if b in _OPENING else 1.5) * em
+    if (ca == "digit" and cb == "han") or (ca == "han" and cb == "digit"):
+        return gap >= 1.0 * em
+    return True
+
+
+def _insert_space(a: str, b: str, gap: float, em: float) -> bool:
+    if gap > 1.5 * em:
+        return True
+    return _cls(a) == "digit" and _cls(b) == "digit" and gap > 0.8 * em
+
+
+def _page_chars(page: Any, textpage: Any, pdfium: Any) -> list[list[tuple[str, float, float, float, float]]]:
+    """The page's lines as lists of (char, left, bottom, right, top)."""
+    n = textpage.count_chars()
+    if n <= 0:
+        return []
+    text = textpage.get_text_range(0, n)
+    if len(text) != n:  # surrogate pairs or odd output: read char by char
+        raw = pdfium.raw
+        chars = []
+        for i in range(n):
+            u = raw.FPDFText_GetUnicode(textpage.raw, i)
+            chars.append(chr(u) if 0 < u < 0x110000 and not 0xD800 <= u < 0xE000 else "")
+        text_chars = chars
+    else:
+        text_chars = list(text)
+    lines: list[list[tuple[str, float, float, float, float]]] = []
+    cur: list[tuple[str, float, float, float, float]] = []
+    for i, ch in enumerate(text_chars):
+        if ch == "\n":
+            lines.append(cur)
+            cur = []
+            continue
+        if ch == "\r" or ch == "":
+            continue
+        ch = ch.translate(_TRANS)
+        if not ch or ch == "\n":
+            ch = " "
+        if ch.isspace():
+            cur.append((" ", 0.0, 0.0, 0.0, 0.0))
+            continue
+        l, b, r, t = textpage.get_charbox(i)
+        cur.append((ch, l, b, r, t))
+    lines.append(cur)
+    return lines
+
+
+def _mend(chars: list[tuple[str, float, float, float, float]], page: int, default_em: float) -> _Line | None:
+    solid = [c for c in chars if c[0] != " "]
+    if not solid:
+        return None
+    widths = [c[3] - c[1] for c in solid if is_han(c[0]) and c[3] > c[1]]
+    if widths:
+        em = statistics.median(widths)
+    else:
+        heights = [c[4] - c[2] for c in solid if c[4] > c[2]]
+        em = statistics.median(heights) if heights else default_em
+    em = max(em, 1.0)
+    out: list[str] = []
+    prev = None
+    pending = False
+    for c in chars:
+        if c[0] == " ":
+            pending = prev is not None
+            continue
+        if prev is not None:
+            usable = prev[3] > prev[1] and c[3] > c[1]
+            gap = c[1] - prev[3] if usable else None
+            if pending:
+                if _keep_space(prev[0], c[0], gap, em):
+                    out.append(" ")
+            elif gap is not None and (_insert_space(prev[0], c[0], gap, em) or c[1] < prev[1] - em):
+                out.append(" ")
+        out.append(c[0])
+        prev = c
+        pending = False
+    boxes = [c for c in solid if c[3] > c[1] or c[4] > c[2]] or solid
+    return _Line(
+        text="".join(out),
+        left=min(c[1] for c in boxes),
+        right=max(c[3] for c in boxes),
+        top=max(c[4] for c in boxes),
+        bottom=min(c[2] for c in boxes),
+        em=em,
+        page=page,
+    )
+
+
+def _in_band(line: _Line, height: float) -> bool:
+    if height <= 0:
+        return False
+    return line.top <= _BAND * height or line.bottom >= (1 - _BAND) * height
+
+
+def _remove_decorations(pages: list[list[_Line]], heights: list[float]) -> list[list[_Line]]:
+    npages = len(pages)
+    drop: set[int] = set()  # id() of lines to drop
+
+    def edge(idx: int, lines: list[_Line]) -> bool:
+        return idx < 2 or idx >= len(lines) - 2
+
+    bare: list[tuple[int, _Line, int]] = []
+    for p, lines in enumerate(pages):
+        for i, ln in enumerate(lines):
+            txt = ln.text.strip()
+            band = _in_band(ln, heights[p])
+            if _PAGE_NUMBER.match(txt) and (band or edge(i, lines)):
+                drop.add(id(ln))
+            elif _BARE_NUMBER.match(txt) and band:
+                bare.append((p, ln, int(txt)))
+    if bare:
+        offsets: dict[int, int] = {}
+        for p, _, v in bare:
+            offsets[v - p] = offsets.get(v - p, 0) + 1
+        for p, ln, v in bare:
+            if offsets[v - p] >= 2 or v == p + 1:
+                drop.add(id(ln))
+    if npages >= 3:
+        seen: dict[str, set[int]] = {}
+        for p, lines in enumerate(pages):
+            for ln in lines:
+                if id(ln) in drop or len(ln.text) > 60 or not _in_band(ln, heights[p]):
+                    continue
+                key = re.sub(r"\d+", "#", re.sub(r"\s+", "", ln.text))
+                seen.setdefault(key, set()).add(p)
+        need = max(3, -(-npages * 6 // 10))
+        repeated = {k for k, ps in seen.items() if len(ps) >= need}
+        if repeated:
+            for p, lines in enumerate(pages):
+                for ln in lines:
+                    if _in_band(ln, heights[p]) and re.sub(r"\d+", "#", re.sub(r"\s+", "", ln.text)) in repeated:
+                        drop.add(id(ln))
+    return [[ln for ln in lines if id(ln) not in drop] for lines in pages]
+
+
+def _mode(values: list[float], tol: float = 3.0) -> tuple[float, int]:
+    """The value with the most others within ``tol`` (ties: the larger), and that count."""
+    if not values:
+        return 0.0, 0
+    vs = sorted(values)
+    best_v, best_n = vs[-1], 0
+    j = 0
+    k = 0
+    for i, v in enumerate(vs):
+        while vs[j] < v - tol:
+            j += 1
+        while k < len(vs) and vs[k] <= v + tol:
+            k += 1
+        n = k - j
+        if n >= best_n:
+            best_v, best_n = v, n
+    return best_v, best_n
+
+
+def _is_table_row(text: str) -> bool:
+    return bool(_TABLE_ROW.search(text))
+
+
+def _join_lines(lines: list[_Line]) -> list[str]:
+    if not lines:
+        return []
+    long_lines = [ln for ln in lines if len(ln.text) >= 8 and not _is_table_row(ln.text)]
+    right_margin, n_r = _mode([ln.right for ln in long_lines])
+    left_margin, n_l = _mode([ln.left for ln in long_lines])
+    if n_r < 3:
+        right_margin = max((ln.right for ln in lines), default=0.0)
+    if n_l < 3:
+        left_margin = min((ln.left for ln in lines), default=0.0)
+
+    out: list[str] = []
+    cur = lines[0]
+    cur_text = cur.text
+    for nxt in lines[1:]:
+        if _should_join(cur, cur_text, nxt, left_margin, right_margin):
+            a, b = cur_text[-1], nxt.text[0]
+            glue = "" if (is_cjk(a) or is_cjk(b) or not (a.isalpha() and b.isalpha())) else " "
+            cur_text = cur_text + glue + nxt.text
+        else:
+            out.append(cur_text)
+            cur_text = nxt.text
+        cur = nxt
+    out.append(cur_text)
+    return out
+
+
+def _should_join(a: _Line, a_text: str, b: _Line, left: float, right: float) -> bool:
+    at, bt = a_text, b.text
+    if not at or not bt:
+        return False
+    if at[-1] in _SENTENCE_END:
+        return False
+    if a.right < right - 1.5 * a.em:  # A stops short of the margin: paragraph end or a cell
+        return False
+    if b.left > left + 1.0 * b.em:  # B indented: a new paragraph
+        return False
+    if _HEADING.match(bt):
+        return False
+    if _is_table_row(at) or _is_table_row(bt):
+        return False
+    if at[-1].isdigit() and bt[0] not in _UNIT_CHARS:
+        return False
+    if bt[0].isdigit() and not _NARRATIVE_NUMBER.match(bt):
+        return False
+    if a.page == b.page:
+        if b.top > a.top:  # B above A: another column or out-of-order text
+            return False
+        if a.bottom - b.top > 2.5 * max(a.em, b.em):  # a visible gap between paragraphs
+            return False
+    return True
+
+
+def _open(data: bytes) -> Any:
+    import pypdfium2 as pdfium  # lazy: heavy import
+
+    try:
+        return pdfium, pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc).lower()
+        err = getattr(exc, "err_code", None)
+        if "password" in msg or err in (pdfium.raw.FPDF_ERR_PASSWORD, pdfium.raw.FPDF_ERR_SECURITY):
+            raise InputError("PDF 已加密，需要密码才能打开，无法读取。", code="E110") from None
+        raise InputError(f"PDF 文件损坏，无法打开（{exc}）。", code="E104") from None
+    except Exception as exc:
+        raise InputError(f"PDF 文件损坏，无法打开（{type(exc).__name__}）。", code="E104") from None
+
+
+def parse_pdf(data: bytes, *, source: str, sha256: str) -> Document:
+    tail = data[-8192:]
+    if b"%%EOF" not in tail:
+        raise InputError("PDF 文件不完整（缺少文件结束标记 %%EOF，可能下载时被截断）。", code="E104")
+    pdfium, pdf = _open(data)
+    warnings: list[str] = []
+    try:
+        npages = len(pdf)
+        if npages <= 0:
+            raise InputError("PDF 文件损坏（没有页面）。", code="E104")
+        pages: list[list[_Line]] = []
+        heights: list[float] = []
+        empty_pages: list[int] = []
+        failed_pages: list[int] = []
+        total_chars = 0
+        bad_chars = 0
+        for p in range(npages):
+            try:
+                page = pdf[p]
+            except Exception:
+                failed_pages.append(p + 1)
+                pages.append([])
+                heights.append(0.0)
+                continue
+            try:
+                height = float(page.get_height())
+                textpage = page.get_textpage()
+                try:
+                    raw_lines = _page_chars(page, textpage, pdfium)
+                finally:
+                    textpage.close()
+            except Exception:
+                failed_pages.append(p + 1)
+                pages.append([])
+                heights.append(0.0)
+                continue
+            finally:
+                page.close()
+            heights.append(height)
+            lines = []
+            page_chars = 0
+            for chars in raw_lines:
+                for c in chars:
+                    if c[0] != " ":
+                        page_chars += 1
+                        o = ord(c[0])
+                        if o == 0xFFFD or 0xE000 <= o <= 0xF8FF:
+                            bad_chars += 1
+                ln = _mend(chars, p, 10.0)
+                if ln is not None and ln.text.strip():
+                    ln.text = ln.text.strip()
+                    lines.append(ln)
+            total_chars += page_chars
+            if page_chars == 0:
+                empty_pages.append(p + 1)
+            pages.append(lines)
+    finally:
+        pdf.close()
+    if failed_pages and len(failed_pages) == npages:
+        raise InputError("PDF 文件损坏，所有页面都无法读取。", code="E104")
+    if total_chars == 0:
+        raise InputError(
+            "PDF 无文本层（可能为扫描件），无法读取文字；请提供文字版 PDF 或先进行文字识别（OCR）。",
+            code="E109",
+        )
+    if bad_chars > 0.3 * total_chars:
+        raise InputError("PDF 的文字无法解码（字体缺少 Unicode 映射，提取出的是乱码）。", code="E113")
+    if failed_pages:
+        warnings.append(f"PDF 第 {'、'.join(map(str, failed_pages))} 页损坏，未读取。")
+    if empty_pages:
+        warnings.append(
+            f"PDF 第 {'、'.join(map(str, empty_pages))} 页没有文本层（可能为扫描页），这些页的内容未读取。"
+        )
+    pages = _remove_decorations(pages, heights)
+    flat = [ln for lines in pages for ln in lines]
+    builder = DocBuilder()
+    for line in _join_lines(flat):
+        builder.add_paragraph(line, clean=False)
+    if builder.empty:
+        raise InputError(
+            "PDF 无文本层（可能为扫描件），除页码外没有可读文字。", code="E109"
+        )
+    meta = DocumentMeta(
+        source=source, sha256=sha256, input_kind="pdf", encoding=None, size=len(data), pages=npages
+    )
+    return builder.build(meta, warnings)
