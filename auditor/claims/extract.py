@@ -77,6 +77,36 @@ def _find_metric(lex: Lexicon, ents, lb: int, ci: int, cj: int, rb: int, clause:
     return None
 
 
+@dataclass(frozen=True)
+class _Ent:
+    label_: str
+    ent_id_: str
+    start_char: int
+    end_char: int
+
+
+def _tag_windows(s: Sentence, qs: list[Quantity], idx) -> list[_Ent]:
+    """Run the spaCy pipeline over the clauses around the counts only (not whole sentences)."""
+    windows: list[list[int]] = []
+    for k, q in enumerate(qs):
+        if q.kind != "count":
+            continue
+        prev_end = idx[k - 1][1] if k else 0
+        next_start = idx[k + 1][0] if k + 1 < len(qs) else len(s.compact)
+        lb, rb = _clause_bounds(s, idx[k][0], idx[k][1], prev_end, next_start)
+        if windows and lb <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], rb)
+        else:
+            windows.append([lb, rb])
+    if not windows:
+        return []
+    nlp = get_nlp()
+    out = []
+    for (lb, rb), doc in zip(windows, nlp.pipe(s.compact[lb:rb] for lb, rb in windows)):
+        out += [_Ent(e.label_, e.ent_id_, e.start_char + lb, e.end_char + lb) for e in doc.ents]
+    return out
+
+
 def _applicant(ents, lb: int, rb: int) -> tuple[str, int, int] | None:
     for e in ents:
         if e.label_ == "APPLICANT" and lb <= e.start_char and e.end_char <= rb:
@@ -110,9 +140,9 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
         if not qs:
             continue
         topics = _sentence_topics(lex, s)
-        ents = list(get_nlp()(s.compact).ents) if any(q.kind == "count" for q in qs) else []
         appeals_group: str | None = None
         idx = [(s.compact_index(q.start), s.compact_index(q.end)) for q in qs]
+        ents = _tag_windows(s, qs, idx)
         first_in_sentence = len(claims)
         opens: list[_Open] = []
         outcome_at = [m.start() for m in _OUTCOME.finditer(s.compact)]

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import regex
 
 _END = regex.compile(r"[。！？!?]|\n\s*\n|\n(?=\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.．、](?!\d)|第[一二三四五六七八九十]+[条章]))")
-_WS = regex.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -65,11 +64,8 @@ def split_sentences(text: str, exclude: list[tuple[int, int]] = ()) -> list[Sent
 
 
 def _add(out: list[Sentence], text: str, start: int, end: int, para: int) -> None:
-    chars, offs = [], []
-    for i in range(start, end):
-        ch = text[i]
-        if not _WS.match(ch):
-            chars.append(ch)
-            offs.append(i)
-    if chars:
-        out.append(Sentence(offs[0], offs[-1] + 1, "".join(chars), tuple(offs), para))
+    seg = text[start:end]
+    keep = [i for i, ch in enumerate(seg) if not ch.isspace()]
+    if keep:
+        out.append(Sentence(start + keep[0], start + keep[-1] + 1, "".join(seg[i] for i in keep),
+                            tuple(start + i for i in keep), para))

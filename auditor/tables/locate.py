@@ -1,6 +1,7 @@
 """Find the regions of the normalized text that hold tables 二, 三 and 四."""
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import regex
@@ -15,38 +16,49 @@ class Region:
     end: int
 
 
-def _find_folded(text: str, needle: str, start: int, end: int) -> list[int]:
-    folded, offs = fold_with_map(text, start, end)
-    out, pos = [], folded.find(needle)
-    while pos >= 0:
-        out.append(offs[pos])
-        pos = folded.find(needle, pos + 1)
-    return out
+class _Folded:
+    """The whole text folded once; searches answer in text offsets."""
+
+    def __init__(self, text: str):
+        self.folded, self.offsets = fold_with_map(text)
+        self.n = len(text)
+
+    def _fi(self, offset: int) -> int:
+        return bisect.bisect_left(self.offsets, offset)
+
+    def find_all(self, needle: str, start: int = 0, end: int | None = None) -> list[int]:
+        lo, hi = self._fi(start), self._fi(self.n if end is None else end)
+        out, pos = [], self.folded.find(needle, lo, hi)
+        while pos >= 0 and pos + len(needle) <= hi:
+            out.append(self.offsets[pos])
+            pos = self.folded.find(needle, pos + 1, hi)
+        return out
 
 
 def locate(text: str) -> dict[str, Region]:
     """Regions by table key; a table that cannot be found is absent."""
     n = len(text)
+    f = _Folded(text)
     regions: dict[str, Region] = {}
     app_start = None
-    for pos in _find_folded(text, "本年新收", 0, n):
+    for pos in f.find_all("本年新收"):
         # the applications table is where 本年新收 is followed by 上年结转 as a row label
-        if _find_folded(text, "上年结转", pos, min(n, pos + 400)):
-            head = _find_folded(text, "收到和处理政府信息公开申请", max(0, pos - 600), pos)
+        if f.find_all("上年结转", pos, min(n, pos + 400)):
+            head = f.find_all("收到和处理政府信息公开申请", max(0, pos - 600), pos)
             app_start = head[-1] if head else max(0, pos - 300)
             break
     act_start = None
-    for pos in _find_folded(text, "第二十条", 0, app_start if app_start is not None else n):
+    for pos in f.find_all("第二十条", 0, app_start if app_start is not None else n):
         act_start = pos
         break
     if act_start is not None:
-        head = _find_folded(text, "主动公开政府信息情况", max(0, act_start - 200), act_start)
+        head = f.find_all("主动公开政府信息情况", max(0, act_start - 200), act_start)
         act_start = head[-1] if head else act_start
     after_app = app_start if app_start is not None else (act_start or 0)
     appeals_start = None
-    for pos in _find_folded(text, "行政复议", after_app, n):
-        window = _find_folded(text, "行政诉讼", pos, min(n, pos + 120))
-        if window and (app_start is None or _find_folded(text, "结转下年度", after_app, pos)):
+    for pos in f.find_all("行政复议", after_app):
+        if f.find_all("行政诉讼", pos, min(n, pos + 120)) and (
+                app_start is None or f.find_all("结转下年度", after_app, pos)):
             appeals_start = pos
             break
     if appeals_start is not None:

@@ -15,17 +15,31 @@ def fold_char(ch: str) -> str:
     return "".join(_PUNCT.get(c, c) for c in out if c not in _DROP)
 
 
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        value = fold_char(chr(code))
+        self[code] = value
+        return value
+
+
+_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
-    return "".join(fold_char(ch) for ch in text)
+    return text.translate(_TABLE)
 
 
 def fold_with_map(text: str, start: int = 0, end: int | None = None) -> tuple[str, list[int]]:
     """The folded text of text[start:end] and, per folded char, its offset in ``text``."""
     end = len(text) if end is None else end
+    table = _TABLE
     chars: list[str] = []
     offsets: list[int] = []
     for i in range(start, end):
-        for c in fold_char(text[i]):
-            chars.append(c)
-            offsets.append(i)
+        f = table[ord(text[i])]
+        if f:
+            chars.append(f)
+            offsets.extend([i] * len(f))
     return "".join(chars), offsets

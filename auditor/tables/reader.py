@@ -7,6 +7,7 @@ only where the template's sums force one reading (see ``digits``).
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 from dataclasses import dataclass
 
@@ -67,7 +68,21 @@ def _anchor_exact(folded: str, spec: RowSpec, cursor: int) -> tuple[int, int] | 
     return best
 
 
-def _anchor_fuzzy(text: str, items, spec: RowSpec, lo: int, hi: int) -> tuple[int, int, float] | None:
+def _label_chunks(text: str, items) -> list[tuple[Run, str, list[int]]]:
+    """Each run of numbers with the folded text standing before it (back to the previous run)."""
+    out, prev_end = [], None
+    for it in items:
+        if isinstance(it, Run):
+            start = it.start if prev_end is None else prev_end
+            if prev_end is None:
+                start = max(0, next((t.start for t in items if isinstance(t, TextTok)), it.start))
+            folded, offs = fold_with_map(text, start, it.start)
+            out.append((it, folded.rstrip("0123456789"), offs))
+            prev_end = it.end
+    return out
+
+
+def _anchor_fuzzy(chunks, spec: RowSpec, lo: int, hi: int) -> tuple[int, int, float] | None:
     """Best fuzzy label among the texts that stand right before a run of numbers.
 
     A row's label always ends where its numbers begin, so candidates are the suffixes of
@@ -75,27 +90,23 @@ def _anchor_fuzzy(text: str, items, spec: RowSpec, lo: int, hi: int) -> tuple[in
     """
     targets = [t for t in {fold(spec.full_label), fold(spec.label)} if len(t) >= MIN_BARE_LABEL]
     best = None
-    prev_end = lo
-    for it in items:
-        if not isinstance(it, Run):
+    for run, folded, offs in chunks:
+        if run.start < lo or not folded:
             continue
-        if it.start < lo:
-            prev_end = max(prev_end, it.end)
-            continue
-        if it.start > hi:
+        if run.start > hi:
             break
-        folded, offs = fold_with_map(text, prev_end, it.start)
-        prev_end = it.end
-        folded_nodigit = folded.rstrip("0123456789")
+        if offs[0] < lo:  # the window opens inside this stretch: keep its part after lo
+            k = bisect.bisect_left(offs, lo)
+            folded, offs = folded[k:], offs[k:]
+            if not folded:
+                continue
         for target in targets:
-            for length in range(max(2, len(target) - 6), len(target) + 7):
-                if length > len(folded_nodigit):
-                    break
-                cand = folded_nodigit[-length:]
+            for length in range(max(2, len(target) - 6), min(len(target) + 7, len(folded) + 1)):
+                cand = folded[-length:]
                 score = fuzz.ratio(target, cand)
                 if score >= LABEL_CUTOFF and (best is None or score > best[2]):
-                    a = len(folded_nodigit) - length
-                    best = (offs[a], offs[len(folded_nodigit) - 1] + 1, score)
+                    a = len(folded) - length
+                    best = (offs[a], offs[len(folded) - 1] + 1, score)
     return best
 
 
@@ -125,6 +136,7 @@ def _anchor_rows(text: str, region: Region, spec: TableSpec, items, ordered: boo
     folded, offs = fold_with_map(text, region.start, region.end)
     rows = [_Row(r) for r in spec.rows]
     spans: list[tuple[int, int] | None] = []
+    chunks = None
     cursor = 0
     for row in rows:
         hit = _anchor_exact(folded, row.spec, cursor)
@@ -141,7 +153,9 @@ def _anchor_rows(text: str, region: Region, spec: TableSpec, items, ordered: boo
         hi = next((s[0] for s in spans[i + 1:] if s), len(folded)) if ordered else len(folded)
         lo_off = offs[lo - 1] + 1 if lo > 0 else region.start
         hi_off = offs[hi] if hi < len(offs) else region.end
-        hit = _anchor_fuzzy(text, items, row.spec, lo_off, hi_off)
+        if chunks is None:
+            chunks = _label_chunks(text, items)
+        hit = _anchor_fuzzy(chunks, row.spec, lo_off, hi_off)
         if hit:
             start, end, score = hit
             a = next(j for j, o in enumerate(offs) if o >= start)
@@ -364,13 +378,14 @@ def _heading(text: str, region: Region, template: Template) -> LabelMatch | None
 
 
 def detect_format(text: str, year: int | None) -> str:
-    """2019 when 2019-only labels dominate or the report year is before 2021."""
+    """2019 when the report year is before 2021, or when 2019-only labels dominate."""
     from ..template import load_template
 
-    legacy = sum(1 for lab in load_template("2021").legacy_labels if fold(lab) in fold(text))
     if year is not None and year <= 2020:
         return "2019"
-    return "2019" if legacy >= 2 and "本年制发件数" not in fold(text) else "2021"
+    folded = fold(text)
+    legacy = sum(1 for lab in load_template("2021").legacy_labels if fold(lab) in folded)
+    return "2019" if legacy >= 2 and fold("本年制发件数") not in folded else "2021"
 
 
 def read_tables(text: str, template: Template) -> StatutoryTables:
