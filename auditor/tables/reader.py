@@ -68,17 +68,15 @@ def _anchor_exact(folded: str, spec: RowSpec, cursor: int) -> tuple[int, int] | 
     return best
 
 
-def _label_chunks(text: str, items) -> list[tuple[Run, str, list[int]]]:
+def _label_chunks(folded: str, offs: list[int], items) -> list[tuple[Run, str, list[int]]]:
     """Each run of numbers with the folded text standing before it (back to the previous run)."""
-    out, prev_end = [], None
+    out, prev = [], 0
     for it in items:
         if isinstance(it, Run):
-            start = it.start if prev_end is None else prev_end
-            if prev_end is None:
-                start = max(0, next((t.start for t in items if isinstance(t, TextTok)), it.start))
-            folded, offs = fold_with_map(text, start, it.start)
-            out.append((it, folded.rstrip("0123456789"), offs))
-            prev_end = it.end
+            k = bisect.bisect_left(offs, it.start)
+            chunk = folded[prev:k].rstrip("0123456789")
+            out.append((it, chunk, offs[prev:prev + len(chunk)]))
+            prev = bisect.bisect_left(offs, it.end)
     return out
 
 
@@ -154,7 +152,7 @@ def _anchor_rows(text: str, region: Region, spec: TableSpec, items, ordered: boo
         lo_off = offs[lo - 1] + 1 if lo > 0 else region.start
         hi_off = offs[hi] if hi < len(offs) else region.end
         if chunks is None:
-            chunks = _label_chunks(text, items)
+            chunks = _label_chunks(folded, offs, items)
         hit = _anchor_fuzzy(chunks, row.spec, lo_off, hi_off)
         if hit:
             start, end, score = hit
