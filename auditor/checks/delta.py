@@ -25,7 +25,9 @@ def _base(ctx: CheckContext, delta: Claim) -> Claim | None:
 @rule(code="CY002", check="cross_year.delta", default="info",
       message="正文称“{quote}”，{detail}")
 def change_matches_last_year(ctx: CheckContext) -> Iterator[Finding]:
-    """A stated change against last year agrees with last year's report (unverifiable without it).
+    """正文所称较上年增减与上一年度报告不符（无上年报告时仅提示）。
+
+    A stated change against last year agrees with last year's report (unverifiable without it).
 
     **反例** ``受理申请7件，较上年增加6件`` when last year's report says 3  **正例** last year's report says 1
     """

@@ -13,7 +13,9 @@ from .registry import rule
 @rule(code="MT001", check="meta.period", default="low",
       message="统计期限{problem}：“{quote}”，应为{year}年1月1日至{year}年12月31日")
 def statistics_period(ctx: CheckContext) -> Iterator[Finding]:
-    """The 统计期限 sentence is present, well formed, and names the report year.
+    """统计期限缺失、格式不规范或年份与报告年度不符。
+
+    The 统计期限 sentence is present, well formed, and names the report year.
 
     **反例** ``统计期限自202311日起,至20231231日止``  **正例** ``统计期限自2023年1月1日起至2023年12月31日止``
     """
@@ -40,7 +42,9 @@ def statistics_period(ctx: CheckContext) -> Iterator[Finding]:
 @rule(code="MT003", check="meta.format", default="low",
       message="{what}仍使用2019年试行格式（国办公开办函〔2019〕60号）：“{quote}”，{year}年度报告应使用2021年格式（国办公开办函〔2021〕30号）")
 def current_format(ctx: CheckContext) -> Iterator[Finding]:
-    """A report for 2021 or later uses the 2019 trial format, wholly or in single rows.
+    """2021年及以后的报告仍使用2019年试行格式（全部或个别行）。
+
+    A report for 2021 or later uses the 2019 trial format, wholly or in single rows.
 
     **反例** 2023年度报告表三只有一行“（六）其他处理”  **正例** （六）拆分为逾期不补正、逾期未缴费、其他三行
     """
@@ -68,7 +72,9 @@ _COMPARISON = regex.compile(r"较|同比|比上|上年|去年|上一年|以来|�
 @rule(code="MT002", check="meta.year", default="medium",
       message="正文“{quote}”以{stated}年开头叙述本年度工作，与报告年度{expected}年不符（疑为沿用上年文字）")
 def narrative_year_is_report_year(ctx: CheckContext) -> Iterator[Finding]:
-    """A sentence about the report year's work is written with another year (last year's text copied).
+    """叙述本年度工作的句子写成了其他年份（疑为沿用上年文字）。
+
+    A sentence about the report year's work is written with another year (last year's text copied).
 
     **反例** 2023年度报告中 ``2022年，我局共收到政府信息公开申请7件``  **正例** ``2023年，我局共收到…``
     """

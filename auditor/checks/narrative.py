@@ -53,7 +53,9 @@ def _fmt(v) -> str:
 @rule(code="NT001", check="narrative.table_mismatch", default="high",
       message="正文称“{quote}”，但{cell}为{expected}{others}")
 def narrative_matches_table(ctx: CheckContext) -> Iterator[Finding]:
-    """A narrative figure contradicts every table cell it can plausibly describe.
+    """正文数字与其所描述的统计表单元格不符（与所有合理口径均不符才报告）。
+
+    A narrative figure contradicts every table cell it can plausibly describe.
 
     **反例** ``答复7件，其中予以公开7件`` with 表三（一）予以公开 总计 5  **正例** 予以公开 总计 7
     """
@@ -80,7 +82,9 @@ def _fmt_num(v: float):
 @rule(code="NT002", check="narrative.sum", default="medium",
       message="正文“{total_quote}”与其分项不符：{parts_desc}合计为{expected}")
 def breakdown_adds_up(ctx: CheckContext) -> Iterator[Finding]:
-    """A narrative total disagrees with its own stated breakdown (其中…、分别为…、办理结果为…).
+    """正文合计数与其所列分项之和不符（其中…、分别为…、办理结果为…）。
+
+    A narrative total disagrees with its own stated breakdown.
 
     **反例** ``代表建议2条…办理结果为：已解决采纳1件、正在解决0件`` **正例** ``…已解决采纳2件、正在解决0件``
     A partial list (其中 items summing to less than the total) is not an error unless the list is
@@ -156,7 +160,9 @@ def _rounds_to(true_pct: float, stated: float, decimals: int) -> bool:
 @rule(code="NT003", check="narrative.ratio", default="medium",
       message="正文“{quote}”：{num}÷{den}={expected}%，与所称{stated}%不符")
 def share_matches_figures(ctx: CheckContext) -> Iterator[Finding]:
-    """A stated percentage disagrees with the figures it is computed from, at its stated precision.
+    """正文百分比与其计算所依据的数字不符（按所写精度）。
+
+    A stated percentage disagrees with the figures it is computed from, at its stated precision.
 
     **反例** ``共1046件…当面提交13件，占比1.3%`` (13/1046=1.24%)  **正例** ``占比1.2%``
     """
@@ -178,7 +184,9 @@ def share_matches_figures(ctx: CheckContext) -> Iterator[Finding]:
 @rule(code="NT004", check="narrative.conflict", default="medium",
       message="同一数量前后表述不一致：“{first}”与“{second}”")
 def same_quantity_same_value(ctx: CheckContext) -> Iterator[Finding]:
-    """The same table quantity is stated twice in the narrative with different values.
+    """同一数量在正文中前后两次表述不一致。
+
+    The same quantity is stated twice in the narrative with different values.
 
     **反例** ``受理申请21件 … 全年共受理申请23件``  **正例** both 21
     """
@@ -247,7 +255,9 @@ _ALL_CLOSED = regex.compile(r"均已(?:结案|审结|办结)|全部(?:结案|审
 @rule(code="NT005", check="narrative.table_mismatch", default="high",
       message="正文称“{quote}”，但表四{what}")
 def outcome_words_match_appeals(ctx: CheckContext) -> Iterator[Finding]:
-    """Outcome words (没有行政复议和行政诉讼, 均获维持, 均已结案) contradict 表四.
+    """正文结论性表述（没有行政复议和行政诉讼、均获维持、均已结案）与表四不符。
+
+    Outcome words contradict 表四.
 
     **反例** ``没有行政复议和行政诉讼案件`` with 表四 行政复议 总计 1  **正例** every 表四 cell 0
     """

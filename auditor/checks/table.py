@@ -47,7 +47,9 @@ def _relations(ctx: CheckContext, kind: str, check: str):
 @rule(code="TB001", check="table.row_sum", default="high",
       message="{table}“{row}”行：各申请人列之和为{expected}，但“总计”栏为{stated}")
 def row_total_matches_columns(ctx: CheckContext) -> Iterator[Finding]:
-    """A row's 总计 equals the sum of its applicant columns (表三).
+    """表三各行“总计”应等于各申请人列之和。
+
+    A row's 总计 equals the sum of its applicant columns (表三).
 
     **反例** ``一、本年新收… 5 1 0 0 0 0 7``  **正例** ``一、本年新收… 5 1 0 0 0 0 6``
     """
@@ -68,7 +70,9 @@ def row_total_matches_columns(ctx: CheckContext) -> Iterator[Finding]:
 @rule(code="TB002", check="table.column_sum", default="high",
       message="{table}“{column}”：{parts_desc}之和为{expected}，但“{total_name}”为{stated}")
 def column_total_matches_parts(ctx: CheckContext) -> Iterator[Finding]:
-    """表三（七）总计 equals the sum of the result rows per column; 表四 each group's 总计 its parts.
+    """表三（七）总计应等于（一）至（六）各项之和；表四各组总计应等于维持、纠正、其他、尚未审结之和。
+
+    表三（七）总计 equals the sum of the result rows per column; 表四 each group's 总计 its parts.
 
     **反例** ``（一）予以公开 6 … （七）总计 20`` with parts summing to 26  **正例** parts summing to 20
     """
@@ -101,7 +105,9 @@ def column_total_matches_parts(ctx: CheckContext) -> Iterator[Finding]:
 @rule(code="TB003", check="table.balance", default="high",
       message="表三“{column}”列：一、新收{new}+二、上年结转{carried}={stated}，但三（七）总计{processed}+四、结转下年度{forward}={expected}")
 def balance_holds(ctx: CheckContext) -> Iterator[Finding]:
-    """第一项加第二项之和等于第三项加第四项之和, per column of 表三.
+    """表三各列：第一项加第二项之和应等于第三项加第四项之和。
+
+    一 + 二 = 三（七） + 四, per column of 表三.
 
     **反例** ``新收7 上年结转0 总计6 结转下年度0``  **正例** ``新收7 上年结转0 总计7 结转下年度0``
     """
@@ -121,7 +127,9 @@ def balance_holds(ctx: CheckContext) -> Iterator[Finding]:
 @rule(code="TB004", check="table.label", default="low",
       message="标签“{written}”与法定模板不一致，应为“{statutory}”")
 def labels_are_statutory(ctx: CheckContext) -> Iterator[Finding]:
-    """A row label or table heading deviates from the statutory text (beyond width, punctuation, spaces, quotes).
+    """表格行名或标题与法定模板文字不一致（全半角、标点、空格、引号差异除外）。
+
+    A row label or table heading deviates from the statutory text (beyond width, punctuation, spaces, quotes).
 
     **反例** ``1.申请人无正当理由预期不补正…``  **正例** ``1.申请人无正当理由逾期不补正…``
     """
@@ -136,7 +144,9 @@ def labels_are_statutory(ctx: CheckContext) -> Iterator[Finding]:
 @rule(code="TB005", check="table.missing", default="low",
       message="{what}：{reason}")
 def tables_are_complete(ctx: CheckContext) -> Iterator[Finding]:
-    """A statutory table, row or cell is absent, blank or unreadable.
+    """法定统计表、行或单元格缺失、空白或无法读取。
+
+    A statutory table, row or cell is absent, blank or unreadable.
 
     **反例** a blank 总计 cell, or ``行政规范性文件693665`` that splits several ways  **正例** every cell a number
     """
