@@ -412,16 +412,17 @@ def read_tables(text: str, template: Template) -> StatutoryTables:
                 for ci, cell in enumerate(row.candidates[0]):
                     if cell is None:
                         col = spec.row_columns(row.spec)[ci] if row.spec.key != "other.total" else spec.columns[ci].key
+                        s0 = row.label.start if row.label else (row.run.start if row.run else None)
                         unreadable.append(Unreadable(f"{key}.{row.spec.key}.{col}", row.reason or "无法读取",
-                                                     row.run.start if row.run else None, row.run.end if row.run else None,
-                                                     text[row.run.start:row.run.end] if row.run else ""))
+                                                     s0, row.run.end if row.run else None,
+                                                     text[s0:row.run.end] if row.run else ""))
                     else:
                         cells[cell.key] = cell
             else:
-                where = row.run or row.label
+                s0 = row.label.start if row.label else (row.run.start if row.run else None)
+                e0 = row.run.end if row.run else (row.label.end if row.label else None)
                 unreadable.append(Unreadable(f"{key}.{row.spec.key}", row.reason or "未找到该行",
-                                             where.start if where else None, where.end if where else None,
-                                             text[where.start:where.end] if where else ""))
+                                             s0, e0, text[s0:e0] if s0 is not None else ""))
     if "appeals" in regions:
         heading = _heading(text, regions["appeals"], template)
         if heading is not None:

@@ -13,6 +13,8 @@ import regex
 _NULL_MARKS = {"", "—", "--", "-", "/", "／", "—-", "——", "\\", "无"}
 # a number standing alone: not glued to a following "." + CJK (that is an item prefix "4.保护")
 _NUM = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?")
+# a blank cell written as a dash between other cells of a row ("4 1 0 — 0")
+_NUM_OR_DASH = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?|(?<=\s|^)(?P<dash>[—/／\-]{1,2})(?=\s|$)")
 _PREFIX_AFTER = regex.compile(r"\s*[.．、]\s*\p{Han}")
 _DASH_LINE = regex.compile(r"^\s*[—\-/／]{1,2}\s*$")
 _MD_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}")
@@ -83,8 +85,14 @@ def _free_line(text: str, ls: int, le: int) -> list[TextTok | NumTok]:
         s = ls + len(text[ls:le]) - len(text[ls:le].lstrip())
         return [NumTok(s, s + len(text[ls:le].strip()), text[ls:le].strip())]
     pos = ls
-    for m in _NUM.finditer(text, ls, le):
+    for m in _NUM_OR_DASH.finditer(text, ls, le):
         s, e = m.span()
+        if m.group("dash"):
+            if s > pos and text[pos:s].strip():
+                out.append(TextTok(pos, s))
+            out.append(NumTok(s, e, m.group()))
+            pos = e
+            continue
         if _PREFIX_AFTER.match(text, e):
             # "00000004.保护…": the last digit is the next item's number, the rest are cells
             if e - s > 1:
