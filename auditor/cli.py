@@ -60,13 +60,16 @@ def audit(
     select: Optional[list[str]] = typer.Option(None, "--select", help="只运行这些检查（代码、名称、组或通配符）"),
     ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="不运行这些检查"),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="上一稿的 JSON 结果：已接受的问题不再报告"),
+    config: Optional[Path] = typer.Option(None, "--config", help="配置文件（TOML，选项见 auditor/defaults.toml）"),
 ) -> None:
     """审核一份报告。"""
+    from .config import load_config
     from .errors import AuditorError
     from .pipeline import audit_path
 
     try:
-        rep = audit_path(report, previous=previous, select_rules=select, ignore_rules=ignore)
+        rep = audit_path(report, previous=previous, select_rules=select, ignore_rules=ignore,
+                         config=load_config(config))
     except AuditorError as exc:
         typer.echo(f"错误：{report}：{exc}", err=True)
         raise typer.Exit(2)
@@ -76,7 +79,11 @@ def audit(
     if baseline is not None:
         from .baseline import apply_baseline
 
-        rep = apply_baseline(rep, baseline)
+        try:
+            rep = apply_baseline(rep, baseline)
+        except AuditorError as exc:
+            typer.echo(f"错误：{baseline}：{exc}", err=True)
+            raise typer.Exit(2)
     _emit(rep, format.value, output)
     raise typer.Exit(_exit_code(rep, fail_on.value))
 
@@ -117,12 +124,17 @@ def batch(
     engine: str = typer.Option("local", "--engine", help="local 或 dask"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="dask 调度器地址"),
     fail_on: FailOn = typer.Option(FailOn.none, "--fail-on", help="任一报告达到该级别时退出码为1"),
+    timeout: float = typer.Option(120.0, "--timeout", help="单个文件的处理时限（秒），超时记为失败"),
 ) -> None:
-    """批量审核：每份报告一个 JSON，另出 findings.csv、reports.csv 和汇总。"""
+    """批量审核：每份报告一个 JSON，另出 findings.csv、reports.csv 和汇总（见 docs/batch.md）。
+
+    退出码：0 全部审核完成且没有达到 --fail-on 级别的问题；1 有达到 --fail-on 级别的问题；
+    2 用法错误或没有可审核的文件；3 有文件处理失败（优先于 1）。
+    """
     from .batch import run_batch
 
     raise typer.Exit(run_batch(inputs, out, jobs=jobs, resume=resume, engine=engine, scheduler=scheduler,
-                               fail_on=fail_on.value))
+                               fail_on=fail_on.value, timeout=timeout))
 
 
 @app.command()

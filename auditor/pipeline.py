@@ -8,21 +8,28 @@ from . import __version__
 from .checks import CheckContext, run_checks, select
 from .checks.finding import SEVERITY_RANK
 from .claims.facts import read_facts
+from .config import defaults, option
+from .errors import InputError
 from .ingest.document import Document
 from .report import Report
 from .tables.reader import read_tables
 from .template import load_template
 
 
-def analyse(doc: Document) -> CheckContext:
+def analyse(doc: Document, config: dict | None = None) -> CheckContext:
     """Everything the checks need for one document (tables, facts, claims)."""
     from .claims import extract_claims
 
+    config = config or defaults()
+    if len(doc.text) > option(config, "limits", "max_text_chars"):
+        raise InputError(f"正文过长（{len(doc.text)}字符，上限{option(config, 'limits', 'max_text_chars')}），不予审核",
+                         code="E114")
     facts = read_facts(doc.text)
     template = load_template(facts.format)
     tables = read_tables(doc.text, template)
     claims = extract_claims(doc.text, facts, tables)
-    return CheckContext(text=doc.text, tables=tables, template=template, facts=facts, claims=tuple(claims))
+    return CheckContext(text=doc.text, tables=tables, template=template, facts=facts, claims=tuple(claims),
+                        config=config)
 
 
 def audit_document(doc: Document, *, previous: Document | None = None, select_rules=None, ignore_rules=None,
@@ -59,8 +66,9 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
 def audit_path(path: str | Path, *, previous: str | Path | None = None, **kw) -> Report:
     from .ingest import read_document
 
-    prev = read_document(previous) if previous else None
-    return audit_document(read_document(path), previous=prev, **kw)
+    limit = option(kw.get("config") or defaults(), "limits", "max_input_bytes")
+    prev = read_document(previous, max_bytes=limit) if previous else None
+    return audit_document(read_document(path, max_bytes=limit), previous=prev, **kw)
 
 
 def audit_text(text: str, *, filename: str | None = None, previous: str | None = None, **kw) -> Report:

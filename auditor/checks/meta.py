@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import regex
 
+from ..config import option
 from .context import CheckContext
 from .finding import Finding
 from .registry import rule
@@ -85,7 +86,7 @@ def narrative_year_is_report_year(ctx: CheckContext) -> Iterator[Finding]:
     text = ctx.text
     for m in _STALE.finditer(text):
         y = int(m.group(1))
-        if y == year or y < year - 3 or y > year + 1 or any(a <= m.start(1) < b for a, b in zones):
+        if y == year or y < year - option(ctx.config, "meta.year", "max_years_back") or y > year + 1 or any(a <= m.start(1) < b for a, b in zones):
             continue
         end = regex.compile(r"[。！？\n]").search(text, m.end())
         sentence = text[m.start(1):end.start() if end else len(text)]

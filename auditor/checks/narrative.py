@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import regex
 
 from ..claims.model import Claim
+from ..config import option
 from .context import CheckContext
 from .finding import Finding
 from .reconcile import APPLICANT_COLUMNS, evaluate, verdict
@@ -99,7 +100,7 @@ def breakdown_adds_up(ctx: CheckContext) -> Iterator[Finding]:
         low, high = sum(p.low for p in parts), sum(p.high for p in parts)
         exact = sum(p.value for p in parts)
         exhaustive = c.extra.get("exhaustive")
-        if exhaustive:
+        if exhaustive or option(ctx.config, "narrative.sum", "flag_partial_lists"):
             bad = high < c.low - TOL or low > c.high + TOL
         else:
             bad = low > c.high + TOL
@@ -150,11 +151,11 @@ def _denominators(ctx: CheckContext, count: Claim) -> list[Claim]:
     return out
 
 
-def _rounds_to(true_pct: float, stated: float, decimals: int) -> bool:
+def _rounds_to(true_pct: float, stated: float, decimals: int, truncation: bool = True) -> bool:
     step = 10 ** (-decimals)
     if abs(true_pct - stated) <= step / 2 + 1e-9:
         return True
-    return 0 <= true_pct - stated < step  # truncated rather than rounded
+    return truncation and 0 <= true_pct - stated < step  # truncated rather than rounded
 
 
 @rule(code="NT003", check="narrative.ratio", default="medium",
@@ -170,7 +171,8 @@ def share_matches_figures(ctx: CheckContext) -> Iterator[Finding]:
         dens = [d for d in _denominators(ctx, count) if d.value > 0]
         if not dens or count.approx or any(d.approx for d in dens):
             continue
-        if any(_rounds_to(count.value / d.value * 100, pct.value, pct.decimals) for d in dens):
+        trunc = option(ctx.config, "narrative.ratio", "allow_truncation")
+        if any(_rounds_to(count.value / d.value * 100, pct.value, pct.decimals, trunc) for d in dens):
             continue
         den = dens[0]
         true = round(count.value / den.value * 100, 2)

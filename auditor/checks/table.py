@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .arith import cells_of, differs, expand, row_keys, total
+from ..config import option
 from .context import CheckContext
 from .finding import Finding
 from .registry import rule
@@ -156,6 +157,8 @@ def tables_are_complete(ctx: CheckContext) -> Iterator[Finding]:
         what = table + (f"“{row_name(ctx, parts[0], parts[1].rsplit('.', 1)[0] if parts[1].count('.') and parts[1].rsplit('.', 1)[1] in {c.key for c in ctx.template.tables[parts[0]].columns} else parts[1])}”" if len(parts) > 1 else "")
         ev = [ctx.text_ev(u.start, u.end)] if u.start is not None and u.end > u.start else []
         yield ctx.finding("TB005", evidence=ev, what=what, reason=u.reason, facts={"table": parts[0], "row": u.key})
+    if not option(ctx.config, "table.missing", "blank_cells"):
+        return
     blank_rows: dict[tuple[str, str], list] = {}
     for cell in ctx.tables.cells.values():
         if cell.value is None:

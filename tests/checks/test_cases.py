@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from auditor.checks import get_rules
+from auditor.config import defaults
 from auditor.pipeline import audit_text
 from casekit import render
 
@@ -30,7 +31,10 @@ def test_case(code, case):
     year = case.get("year", 2023)
     previous = case.get("previous")
     prev_text = render(previous, year - 1) if previous is not None else None
-    report = audit_text(render(case, year), filename="case.txt", previous=prev_text, select_rules=[code])
+    config = defaults()
+    for section, values in (case.get("config") or {}).items():
+        config[section].update(values)
+    report = audit_text(render(case, year), filename="case.txt", previous=prev_text, select_rules=[code], config=config)
     assert not report.errors, report.errors
     got = [f for f in report.findings if f.code == code]
     expect = case.get("expect") or []

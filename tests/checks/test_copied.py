@@ -1,0 +1,92 @@
+"""meta.copied: near-duplicate narrative paragraphs across a batch (auditor.similarity + the MT004 rule)."""
+import random
+
+from auditor.pipeline import audit_text
+from auditor.similarity import THRESHOLD, CopyMatch, corpus_doc, find_copies, paragraphs
+from reportkit import PHRASES, Spec, paragraph, report_text
+
+COPIED = ("依托政务服务便民热线和政务公开专区，为企业群众提供一号答一站式政策咨询服务5万余次，"
+          "持续完善政府网站和政务新媒体信息发布、办事服务、解读回应、政民互动等功能建设。")
+
+
+def _doc(source, agency, year, *extra, seed=0):
+    spec = Spec(agency, year, seed=seed, extra_paragraphs=extra)
+    return corpus_doc(source, report_text(spec), sha256=source, agency=agency, year=year), spec
+
+
+def test_own_last_year_is_low_other_agency_is_medium_and_later_years_are_not_sources():
+    a22, _ = _doc("a22", "张店区行政审批服务局", 2022, COPIED)
+    a23, _ = _doc("a23", "张店区行政审批服务局", 2023, COPIED.replace("5万", "6万"))
+    b23, _ = _doc("b23", "淄川区行政审批服务局", 2023, COPIED)
+    res = find_copies([a22, a23, b23])
+    (m,) = res["a23"].matches
+    assert m.same_agency and m.other_source == "a22" and m.similarity == 1.0  # digits are folded
+    (m,) = res["b23"].matches
+    assert not m.same_agency and m.other_source in ("a22", "a23")
+    assert res["a22"].matches == ()  # its own 2023 text and 淄川区's 2023 text are both later
+    assert 0 < res["a23"].share < 1
+
+
+def test_first_report_of_a_text_has_no_later_source():
+    a22, _ = _doc("a22", "张店区行政审批服务局", 2022, COPIED)
+    b23, _ = _doc("b23", "淄川区行政审批服务局", 2023, COPIED)
+    res = find_copies([a22, b23])
+    assert res["a22"].matches == () and res["a22"].share == 0
+    assert [m.other_source for m in res["b23"].matches] == ["a22"]
+
+
+def test_distinct_reports_share_nothing_even_with_statutory_sentences():
+    docs = [_doc(f"r{i}", f"{name}行政审批服务局", 2023)[0] for i, name in enumerate(("张店区", "淄川区", "博山区"))]
+    assert all(r.matches == () and r.share == 0 for r in find_copies(docs).values())
+    text = report_text(Spec("张店区行政审批服务局", 2023))
+    assert not any("统计期限" in text[p.start:p.end] and len(p.shingles) > 30 for p in paragraphs(text))
+
+
+def test_below_threshold_is_not_a_copy():
+    rng = random.Random(5)
+    words = list(COPIED)
+    for i in rng.sample(range(len(words)), len(words) // 4):
+        words[i] = "变"
+    a22, _ = _doc("a22", "张店区行政审批服务局", 2022, COPIED)
+    b23, _ = _doc("b23", "淄川区行政审批服务局", 2023, "".join(words))
+    assert find_copies([a22, b23])["b23"].matches == ()
+    assert THRESHOLD == 0.8
+
+
+def test_text_most_of_a_large_batch_shares_is_boilerplate():
+    shared = "，".join(PHRASES[:12]) + "。"
+    places = ["张店区", "淄川区", "博山区", "临淄区", "周村区", "桓台县", "高青县", "沂源县", "历下区", "市中区", "槐荫区", "天桥区"]
+    docs = [_doc(f"r{i}", f"{p}人民政府", 2023, shared)[0] for i, p in enumerate(places)]
+    assert all(r.matches == () for r in find_copies(docs).values())
+    pair = find_copies(docs[:2])  # two reports: too few to call anything common
+    assert pair["r1"].matches and pair["r0"].matches
+
+
+def test_unknown_agency_is_never_matched():
+    a22, _ = _doc("a22", "张店区行政审批服务局", 2022, COPIED)
+    u23 = corpus_doc("u23", "\n".join([paragraph(random.Random(1)), COPIED]), sha256="u", agency=None, year=2023)
+    assert find_copies([a22, u23])["u23"].matches == ()
+
+
+def test_rule_turns_matches_into_findings_and_is_silent_alone():
+    spec = Spec("淄川区行政审批服务局", 2023, extra_paragraphs=(COPIED,))
+    text = report_text(spec)
+    start = text.index(COPIED) - 3  # the paragraph begins with its numbering （五）
+    end = text.index(COPIED) + len(COPIED)
+    match = CopyMatch(start, end, 0.876, "in/a.txt", COPIED[:80], "张店区行政审批服务局", 2023, False)
+    rep = audit_text(text, filename="b.txt")
+    assert not [f for f in rep.findings if f.code == "MT004"]
+    from auditor.ingest import document_from_text
+    from auditor.pipeline import audit_document
+
+    rep = audit_document(document_from_text(text, source="b.txt"), config={"copies": (match,)})
+    (f,) = [f for f in rep.findings if f.code == "MT004"]
+    assert (f.severity, f.stated, f.check) == ("medium", 0.88, "meta.copied")
+    d = f.to_dict()
+    assert d["evidence"][0]["quote"] == text[start:end]
+    assert d["evidence"][1] == {"kind": "source", "source": "in/a.txt", "quote": COPIED[:80]}
+    assert "in/a.txt" in f.message and "张店区行政审批服务局" in f.message
+    own = CopyMatch(start, end, 1.0, "in/z.txt", "x", "淄川区行政审批服务局", 2022, True)
+    rep = audit_document(document_from_text(text, source="b.txt"), config={"copies": (own,)})
+    (f,) = [f for f in rep.findings if f.code == "MT004"]
+    assert f.severity == "low" and "本单位2022年度报告" in f.message

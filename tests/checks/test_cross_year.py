@@ -1,0 +1,72 @@
+"""cross_year rules: 上年结转 against last year's 结转下年度, and the 现行有效件数 roll-forward."""
+from pathlib import Path
+
+import pytest
+
+from auditor.pipeline import audit_text
+from reportkit import Spec, report_text
+
+AGENCY = "张店区行政审批服务局"
+
+
+def _audit(this: Spec, last: Spec | None):
+    return audit_text(report_text(this), filename="this.txt", previous=report_text(last) if last else None)
+
+
+def _codes(report, code):
+    return [f for f in report.findings if f.code == code]
+
+
+def test_carry_over_mismatch_one_finding_per_column():
+    last = Spec(AGENCY, 2022, carried_forward=(3, 1, 0, 0, 0, 0))
+    this = Spec(AGENCY, 2023, carried_over=(2, 1, 0, 0, 0, 0))
+    rep = _audit(this, last)
+    found = {f.evidence[1].column: f for f in _codes(rep, "CY001")}
+    assert set(found) == {"natural_person", "total"}
+    f = found["natural_person"]
+    assert (f.stated, f.expected, f.severity, f.check) == (2, 3, "medium", "cross_year.carry_over")
+    assert found["total"].stated == 3 and found["total"].expected == 4
+    text_ev, this_cell, last_cell = f.evidence
+    assert rep.text[text_ev.start:text_ev.end] == text_ev.quote and text_ev.quote.startswith("二、上年结转")
+    assert (this_cell.row, this_cell.value, this_cell.source) == ("carried_over", 2, None)
+    assert (last_cell.row, last_cell.value, last_cell.source) == ("carried_forward", 3, "<previous>")
+    assert last_cell.start is None  # last year's offsets would index the wrong text
+    assert "自然人" in f.message and "2022年度报告" in f.message
+    assert f.to_dict()["evidence"][2] == {"kind": "cell", "table": "applications", "row": "carried_forward",
+                                          "column": "natural_person", "value": 3, "source": "<previous>"}
+
+
+def test_carry_over_consistent_or_alone_is_silent():
+    last = Spec(AGENCY, 2022, carried_forward=(3, 1, 0, 0, 0, 0))
+    assert not _codes(_audit(Spec(AGENCY, 2023, carried_over=(3, 1, 0, 0, 0, 0)), last), "CY001")
+    assert not _codes(_audit(Spec(AGENCY, 2023, carried_over=(2, 0, 0, 0, 0, 0)), None), "CY001")
+
+
+def test_years_not_consecutive_are_not_compared():
+    last = Spec(AGENCY, 2021, carried_forward=(3, 0, 0, 0, 0, 0), active_normative=(0, 0, 50))
+    rep = _audit(Spec(AGENCY, 2023, carried_over=(0, 0, 0, 0, 0, 0)), last)
+    assert not _codes(rep, "CY001") and not _codes(rep, "CY003")
+
+
+def test_in_force_roll_forward():
+    last = Spec(AGENCY, 2022, active_rules=(0, 0, 4), active_normative=(3, 0, 10))
+    drift = _audit(Spec(AGENCY, 2023, active_rules=(1, 0, 5), active_normative=(2, 1, 12)), last)
+    (f,) = _codes(drift, "CY003")
+    assert (f.stated, f.expected, f.severity) == (12, 11, "low")
+    assert "行政规范性文件" in f.message and f.evidence[-1].source == "<previous>"
+    assert f.evidence[0].quote.startswith("行政规范性文件")
+    fine = _audit(Spec(AGENCY, 2023, active_rules=(1, 0, 5), active_normative=(2, 1, 11)), last)
+    assert not _codes(fine, "CY003")
+
+
+REAL = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "real"
+
+
+@pytest.mark.skipif(not (REAL / "pingtan-2020.txt").exists(), reason="shared corpus absent")
+def test_real_consecutive_reports_agree_and_2019_format_is_skipped():
+    from auditor.pipeline import audit_path
+
+    rep = audit_path(REAL / "pingtan-2021.txt", previous=REAL / "pingtan-2020.txt")  # 2020 is 2019-format
+    assert not [f for f in rep.findings if f.check == "cross_year.carry_over"]
+    rep = audit_path(REAL / "pingtan-2022.txt", previous=REAL / "pingtan-2021.txt")
+    assert not _codes(rep, "CY001")
