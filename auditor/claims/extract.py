@@ -26,6 +26,7 @@ _TOTAL_HINT = regex.compile(r"共|合计|总计|累计|总数|全年|总量|全�
 _DELTA = regex.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|减|增|多|少)(?:了)?$")
 _DELTA_CTX = regex.compile(r"较上一?年|同比|比上一?年|与上一?年|与去年|较去年|比去年|上年同期|较20\d\d年|比20\d\d年")
 _ALL = regex.compile(r"全部|均为|都是|均是|全为")
+_EXTRA = regex.compile(r"另有|另外|此外|另")
 _UNIT_FAMILY = {"份": "件", "宗": "件", "起": "件"}
 
 
@@ -176,6 +177,8 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
                 else:
                     qb = b
                 candidates = _candidates(m, applicant[0] if applicant else None, appeals_group)
+                if applicant and applicant[1] < ci:
+                    qa = min(qa, applicant[1])
             elif applicant and role == "plain" and carry_app is not None:
                 metric_key = carry_app.metric
                 if applicant[1] < ci:
@@ -252,7 +255,8 @@ def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, senten
     while opens and opens[-1].end <= ci:
         _close(claims, opens.pop())
     c = claims[me]
-    if opens and c.role == "plain" and "全部" not in c.qualifiers and c.kind == "count":
+    extra_item = _EXTRA.search(s.compact, max(0, ci - 4), ci) is not None  # 另有103件…: beside, not inside
+    if opens and c.role == "plain" and "全部" not in c.qualifiers and c.kind == "count" and not extra_item:
         top = opens[-1]
         tot = claims[top.total]
         if top.exhaustive and top.group == -1 or unit_family(c.unit) == unit_family(tot.unit):
