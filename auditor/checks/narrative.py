@@ -61,7 +61,7 @@ def narrative_matches_table(ctx: CheckContext) -> Iterator[Finding]:
     **反例** ``答复7件，其中予以公开7件`` with 表三（一）予以公开 总计 5  **正例** 予以公开 总计 7
     """
     for c in ctx.claims:
-        if not c.candidates or c.kind != "count" or c.role == "delta":
+        if not c.candidates or c.kind != "count" or c.role == "delta" or _sub_scope(ctx, c):
             continue
         status, primary, evaluated = verdict(c, ctx.tables, ctx.template)
         if status != "contradicted":
@@ -74,6 +74,19 @@ def narrative_matches_table(ctx: CheckContext) -> Iterator[Finding]:
                           quote=c.quote.replace("\n", ""), cell=describe(ctx, primary.expr), others=other_text,
                           facts={"headline": primary.headline, "approx": c.approx, "metric": c.metric,
                                  "expr": primary.expr})
+
+
+def _sub_scope(ctx: CheckContext, c: Claim) -> bool:
+    """A part with its total's own metric (全市受理3119件，其中市本级受理120件) is a subset, not the cell."""
+    total = c.extra.get("part_of")
+    return c.role == "part" and total is not None and ctx.claims[total].candidates == c.candidates
+
+
+_SCOPE = regex.compile(r"本级|本机关|本部门|本单位|办公室|各部门|部门|乡镇|街道|县区|市直|区直|县直|全市|全区|全县|全省|全州|全盟|系统")
+
+
+def _scope(ctx: CheckContext, c: Claim) -> frozenset:
+    return frozenset(_SCOPE.findall(ctx.text[c.sentence[0]:c.number[0]]))
 
 
 def _fmt_num(v: float):
@@ -238,7 +251,7 @@ def _linked_conflicts(ctx: CheckContext) -> Iterator[Finding]:
     for c in ctx.claims:
         if not c.candidates or c.kind != "count" or c.role in ("delta", "part") or c.approx:
             continue
-        key = (c.metric, c.candidates)
+        key = (c.metric, c.candidates, _scope(ctx, c))
         first = seen.get(key)
         if first is None:
             seen[key] = c
