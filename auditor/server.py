@@ -1,0 +1,224 @@
+"""HTTP service: a thin FastAPI shell over ``audit_text`` / ``audit_bytes``.
+
+``POST /v1/audit`` (JSON or multipart upload) returns the findings contract (or HTML / SARIF),
+``GET /v1/checks`` lists the rules, ``GET /healthz`` says whether the pipeline is warm.
+Limits come from ``ServerConfig`` (environment ``AUDITOR_*`` or ``create_app(config)``):
+body size (413), a per-request time limit (504) and a bounded number of audits at once (503).
+Every error is ``{"error": {"code", "message"}}`` with a Chinese message. The limits live in
+``server_limits``, the request/response models (the OpenAPI document) in ``server_models``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import __version__
+from .errors import AuditorError, InputError
+from .server_limits import (HTTP_MESSAGES, ApiError, BodyLimit, BodyTooLarge, Runner, ServerConfig, error_response,
+                            too_large)
+from .server_models import (ERRORS, MULTIPART_SCHEMA, AuditRequest, AuditResponse, Health, OutputFormat, RuleOut,
+                            clean, describe, request_schema)
+
+__all__ = ["create_app", "run_server", "ServerConfig", "AuditResponse"]
+
+log = logging.getLogger("auditor.server")
+WARM_UP_TEXT = ("示例单位2023年政府信息公开工作年度报告\n本年度报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。\n"
+                "一、总体情况\n2023年，本机关共收到政府信息公开申请1件，其中予以公开1件。\n")
+
+
+def _finite(obj):
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def _rendered(report, fmt: OutputFormat, include_text: bool) -> tuple[str, str]:
+    """(body, media type) — computed in the worker thread, under the time limit."""
+    if fmt is OutputFormat.html:
+        from .render.html import render_html
+
+        return render_html(report), "text/html; charset=utf-8"
+    if fmt is OutputFormat.sarif:
+        from .render.sarif import render_sarif
+
+        return render_sarif(report), "application/sarif+json"
+    d = report.to_dict(include_text=include_text)
+    try:
+        body = json.dumps(d, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # a NaN or infinity somewhere: not JSON, send null
+        body = json.dumps(_finite(d), ensure_ascii=False, allow_nan=False)
+    return body, "application/json"
+
+
+async def _json_job(request: Request):
+    from .pipeline import audit_bytes, audit_text
+
+    body = await request.body()
+    if not body.strip():
+        raise ApiError(400, "E400", "请求体为空：请提交 JSON {\"text\": …} 或上传文件。")
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):
+        raise ApiError(400, "E400", "请求体不是有效的 JSON。") from None
+    try:
+        req = AuditRequest.model_validate(payload)
+    except ValidationError as exc:
+        raise ApiError(422, "E422", "请求参数无效：" + "；".join(describe(e) for e in exc.errors())) from None
+    if req.text is not None:
+        return lambda: audit_text(req.text, filename=req.filename, previous=req.previous)
+    data = req.html.encode("utf-8")
+    prev = req.previous.encode("utf-8") if req.previous is not None else None
+    return lambda: audit_bytes(data, filename=req.filename or "report.html", previous=prev)
+
+
+async def _field_bytes(value) -> bytes | None:
+    if value is None:
+        return None
+    if isinstance(value, UploadFile):
+        return await value.read()
+    return value.encode("utf-8", "replace")
+
+
+async def _multipart_job(request: Request, config: ServerConfig):
+    from .pipeline import audit_bytes
+
+    form = await request.form(max_files=4, max_fields=16, max_part_size=config.max_body_bytes)
+    try:
+        upload = form.get("file")
+        if upload is None:
+            raise ApiError(422, "E422", "请求参数无效：缺少上传文件字段 file。")
+        data = await _field_bytes(upload)
+        prev = await _field_bytes(form.get("previous"))
+        name = form.get("filename")
+        if not isinstance(name, str) or not name:
+            name = getattr(upload, "filename", None) or "<upload>"
+    finally:
+        await form.close()
+    name = clean(name)[:500]
+    return lambda: audit_bytes(data, filename=name, previous=prev or None)
+
+
+
+
+# ---- the app ----------------------------------------------------------------------------
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api(_, exc: ApiError):
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(BodyTooLarge)
+    async def _large(request: Request, _):
+        err = too_large(request.app.state.config.max_body_bytes)
+        return error_response(err.status, err.code, err.message)
+
+    @app.exception_handler(AuditorError)
+    async def _auditor(_, exc: AuditorError):
+        if isinstance(exc, InputError):
+            return error_response(413 if exc.code == "E103" else 422, exc.code, exc.message)
+        log.error("configuration or model error: %s", exc)
+        return error_response(500, exc.code, exc.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_, exc: StarletteHTTPException):
+        message = HTTP_MESSAGES.get(exc.status_code, "请求失败。")
+        if exc.status_code == 400 and exc.detail:
+            message = f"请求格式错误（{exc.detail}）。"
+        return error_response(exc.status_code, f"E{exc.status_code}", message, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_, exc: RequestValidationError):
+        return error_response(422, "E422", "请求参数无效：" + "；".join(describe(e) for e in exc.errors()))
+
+    @app.exception_handler(Exception)
+    async def _bug(_, exc: Exception):
+        log.exception("unhandled error", exc_info=exc)
+        return error_response(500, "E500", "服务内部错误，请联系管理员。")
+
+
+def create_app(config: ServerConfig | dict | None = None) -> FastAPI:
+    if config is None or isinstance(config, dict):
+        config = ServerConfig.from_env(**(config or {}))
+    runner = Runner(config)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        from .checks import get_rules
+
+        app.state.rules = [r.to_dict() for r in get_rules()]
+        if config.warm_up:  # load the pipeline (jieba, spaCy, model) before the first request
+            from .pipeline import audit_text
+
+            try:
+                await runner.run(lambda: audit_text(WARM_UP_TEXT, filename="<warm-up>"))
+            except Exception:  # still serve: a real request will show the real error
+                log.exception("warm-up audit failed")
+        app.state.ready = True
+        yield
+        runner.executor.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(title="auditor", version=__version__, lifespan=lifespan,
+                  description="政府信息公开工作年度报告一致性审核服务。错误一律返回 {\"error\": {\"code\", \"message\"}}。")
+    app.state.config, app.state.ready, app.state.rules = config, False, []
+    app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
+    _install_handlers(app)
+
+    @app.get("/healthz", response_model=Health, summary="健康检查")
+    async def healthz(request: Request):
+        return {"status": "ok", "version": __version__, "ready": request.app.state.ready}
+
+    @app.get("/v1/checks", response_model=list[RuleOut], summary="列出全部检查规则")
+    async def checks(request: Request):
+        if not request.app.state.rules:
+            from .checks import get_rules
+
+            request.app.state.rules = [r.to_dict() for r in get_rules()]
+        return request.app.state.rules
+
+    @app.post(
+        "/v1/audit", summary="审核一份报告", response_class=JSONResponse,
+        responses={200: {"model": AuditResponse, "description": "审核结果",
+                         "content": {"text/html": {"schema": {"type": "string"}},
+                                     "application/sarif+json": {"schema": {"type": "object"}}}}, **ERRORS},
+        openapi_extra={"requestBody": {"required": True, "content": {
+            "application/json": {"schema": request_schema()},
+            "multipart/form-data": {"schema": MULTIPART_SCHEMA}}}},
+    )
+    async def audit(request: Request,
+                    format: OutputFormat = Query(OutputFormat.json, description="json、html 或 sarif"),
+                    include_text: bool = Query(False, description="在 JSON 结果中附上规范化文本")):
+        mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if mime == "application/json" or mime.endswith("+json"):
+            job = await _json_job(request)
+        elif mime == "multipart/form-data":
+            job = await _multipart_job(request, config)
+        elif not mime and not (await request.body()).strip():
+            raise ApiError(400, "E400", "请求体为空：请提交 JSON {\"text\": …} 或上传文件。")
+        else:
+            raise ApiError(415, "E415", f"不支持的内容类型“{mime or '未指定'}”：请使用 application/json 或 multipart/form-data。")
+
+        def work():
+            return _rendered(job(), format, include_text)
+
+        body, media_type = await runner.run(work)
+        return (HTMLResponse if media_type.startswith("text/html") else Response)(body, media_type=media_type)
+
+    return app
+
+
+def run_server(host: str = "127.0.0.1", port: int = 8000) -> None:
+    import uvicorn
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")

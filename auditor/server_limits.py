@@ -1,0 +1,129 @@
+"""HTTP service limits: configuration, the body-size middleware, the bounded audit runner.
+
+An audit runs in a worker thread. Python cannot stop a thread, so an audit that times out
+keeps its slot until it really finishes: the 504 frees the client, the slot bounds the work.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields
+from typing import Any
+
+from fastapi.responses import JSONResponse
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    max_body_bytes: int = 20 * 1024 * 1024
+    timeout_s: float = 60.0
+    max_concurrency: int = 2
+    queue_wait_s: float = 2.0  # how long a request may wait for a free slot before 503
+    warm_up: bool = True
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.type != "bool" and not value > 0:
+                raise ConfigError(f"服务配置 {f.name} 必须为正数，实际为 {value!r}", code="E206")
+
+    @classmethod
+    def from_env(cls, env=os.environ, **overrides) -> "ServerConfig":
+        """Defaults, then ``AUDITOR_MAX_BODY_BYTES`` etc. from the environment, then ``overrides``."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"AUDITOR_{f.name.upper()}")
+            if raw is None:
+                continue
+            try:
+                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on") if f.type == "bool" else (
+                    int(raw) if f.type == "int" else float(raw))
+            except ValueError:
+                raise ConfigError(f"环境变量 AUDITOR_{f.name.upper()} 的值无效：{raw!r}", code="E206") from None
+        return cls(**{**values, **overrides})
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+HTTP_MESSAGES = {
+    400: "请求格式错误。", 404: "未找到该路径。", 405: "该路径不支持此请求方法。", 406: "无法提供所请求的响应格式。",
+    413: "请求体过大。", 415: "不支持的内容类型。", 422: "请求参数无效。", 500: "服务内部错误。",
+}
+
+
+def error_response(status: int, code: str, message: str, headers: dict | None = None, **extra) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status, headers=headers)
+
+
+def too_large(limit: int) -> ApiError:
+    return ApiError(413, "E413", f"请求体过大（上限 {limit} 字节），请压缩或拆分后再提交。")
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for a declared Content-Length over the limit, and for a body that
+    grows past it while streaming. The rest of the body is read and dropped first (up to a cap)
+    so that the client, still sending, gets to read the 413 instead of a reset connection."""
+
+    def __init__(self, app, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def _drain(self, receive, already: int) -> None:
+        cap = 4 * self.max_bytes + (1 << 20)
+        while already < cap:
+            msg = await receive()
+            if msg["type"] != "http.request" or not msg.get("more_body"):
+                return
+            already += len(msg.get("body", b""))
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._drain(receive, 0)
+            err = too_large(self.max_bytes)
+            return await error_response(err.status, err.code, err.message)(scope, receive, send)
+        received = 0
+
+        async def limited():
+            nonlocal received
+            msg = await receive()
+            if msg["type"] == "http.request":
+                received += len(msg.get("body", b""))
+                if received > self.max_bytes:
+                    if msg.get("more_body"):
+                        await self._drain(receive, received)
+                    raise BodyTooLarge()
+            return msg
+
+        await self.app(scope, limited, send)
+
+
+class Runner:
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        self.executor = ThreadPoolExecutor(max_workers=config.max_concurrency, thread_name_prefix="audit")
+        self.slots = asyncio.Semaphore(config.max_concurrency)
+
+    async def run(self, job):
+        try:
+            await asyncio.wait_for(self.slots.acquire(), self.config.queue_wait_s)
+        except TimeoutError:
+            raise ApiError(503, "E503", "服务繁忙，同时审核的报告已达上限，请稍后重试。", {"Retry-After": "5"}) from None
+        fut = asyncio.get_running_loop().run_in_executor(self.executor, job)
+        fut.add_done_callback(lambda f: (self.slots.release(), f.cancelled() or f.exception()))
+        try:
+            return await asyncio.wait_for(asyncio.shield(fut), self.config.timeout_s)
+        except TimeoutError:
+            raise ApiError(504, "E504", f"审核超时（超过 {self.config.timeout_s:g} 秒），请稍后重试或拆分报告。") from None

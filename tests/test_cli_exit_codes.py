@@ -1,0 +1,41 @@
+"""`auditor audit --fail-on`: exit 0 below the level, 1 at or above it, 2 for unusable input."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from auditor.cli import app
+
+MINI = Path(__file__).parent / "render" / "data" / "mini_2021.txt"  # has high (TB003) and low (TB004) findings
+
+
+@pytest.mark.parametrize("args, code", [
+    (["--fail-on", "high"], 1),
+    (["--fail-on", "low"], 1),
+    (["--fail-on", "none"], 0),
+    (["--fail-on", "high", "--ignore", "TB003"], 0),  # only low findings left: below the gate
+    (["--fail-on", "low", "--ignore", "TB003"], 1),
+])
+def test_gate_on_severity(args, code):
+    result = CliRunner().invoke(app, ["audit", str(MINI), "--format", "json", *args])
+    assert result.exit_code == code, result.output
+
+
+def test_unusable_input_exits_2(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    for path in (empty, tmp_path / "missing.txt"):
+        result = CliRunner().invoke(app, ["audit", str(path)])
+        assert result.exit_code == 2 and "错误" in result.output
+
+
+def test_bad_baseline_exits_2_and_a_good_one_clears_the_gate(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    assert CliRunner().invoke(app, ["audit", str(MINI), "--baseline", str(bad)]).exit_code == 2
+    good = tmp_path / "draft1.json"
+    assert CliRunner().invoke(app, ["audit", str(MINI), "--format", "json", "--output", str(good)]).exit_code == 1
+    result = CliRunner().invoke(app, ["audit", str(MINI), "--baseline", str(good), "--fail-on", "info"])
+    assert result.exit_code == 0, result.output

@@ -1,0 +1,257 @@
+"""The HTTP service over loopback: a real uvicorn in a background thread, a real httpx client."""
+from __future__ import annotations
+
+import json
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+httpx = pytest.importorskip("httpx")
+uvicorn = pytest.importorskip("uvicorn")
+pytest.importorskip("fastapi")
+
+from auditor.server import AuditResponse, ServerConfig, create_app  # noqa: E402
+
+MINI = Path(__file__).parent / "render" / "data" / "mini_2021.txt"
+REAL = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "real" / "000_02434a0845e90c92.txt"
+LIMIT = 256 * 1024
+
+
+def _real_report() -> tuple[str, str]:
+    """(name, text) of a real report, else a generated one, else skip."""
+    if REAL.exists():
+        return str(REAL), REAL.read_text(encoding="utf-8")
+    try:
+        from auditor.synth import generate_report
+    except ImportError:
+        pytest.skip(f"neither the real corpus ({REAL}) nor auditor.synth.generate_report is available")
+    text, _gold = generate_report(1, errors=3)
+    return "synth-1.txt", text
+
+
+class LiveServer:
+    """uvicorn serving an app on a free loopback port, in a daemon thread."""
+
+    def __init__(self, app) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def live():
+    config = ServerConfig(max_body_bytes=LIMIT, timeout_s=60, max_concurrency=2, queue_wait_s=60)
+    with LiveServer(create_app(config)) as server, httpx.Client(base_url=server.url, timeout=60) as client:
+        yield client
+
+
+def _cli_json(path: Path) -> dict:
+    out = subprocess.run([sys.executable, "-m", "auditor.cli", "audit", str(path), "--format", "json",
+                          "--fail-on", "none"], capture_output=True, text=True, timeout=120, check=True)
+    return json.loads(out.stdout)
+
+
+@pytest.mark.parametrize("which", ["real", "mini"])
+def test_service_gives_the_cli_findings(live, which, tmp_path):
+    if which == "real":
+        name, text = _real_report()
+        path = Path(name) if Path(name).exists() else tmp_path / name
+        if not path.exists():
+            path.write_text(text, encoding="utf-8")
+    else:
+        path, text = MINI, MINI.read_text(encoding="utf-8")
+    cli = _cli_json(path)
+
+    by_json = live.post("/v1/audit", json={"text": text, "filename": str(path)})
+    by_upload = live.post("/v1/audit", files={"file": (path.name, path.read_bytes())})
+    assert by_json.status_code == by_upload.status_code == 200
+    for served in (by_json.json(), by_upload.json()):
+        assert served["findings"] == cli["findings"]
+        assert served["tables"] == cli["tables"]
+        assert served["report"]["sha256"] == cli["report"]["sha256"]
+    assert cli["findings"], "the sample reports all have defects; an empty list means nothing was compared"
+
+
+def test_offsets_index_the_returned_text(live):
+    body = live.post("/v1/audit?include_text=true", json={"text": MINI.read_text(encoding="utf-8")}).json()
+    AuditResponse.model_validate(body)
+    text = body["text"]
+    assert body["findings"]
+    for f in body["findings"]:
+        for ev in f["evidence"]:
+            if ev["kind"] == "text":
+                assert text[ev["start"]:ev["end"]] == ev["quote"]
+        spans = [ev for ev in f["evidence"] if ev["kind"] == "text"] or [ev for ev in f["evidence"] if "start" in ev]
+        if spans:  # the editor span is the first text evidence, else the first located cell
+            assert (f["offset"], f["length"]) == (spans[0]["start"], spans[0]["end"] - spans[0]["start"])
+        else:
+            assert "offset" not in f
+    assert "text" not in live.post("/v1/audit", json={"text": text}).json()
+
+
+def test_other_formats_and_listings(live):
+    text = MINI.read_text(encoding="utf-8")
+    html = live.post("/v1/audit?format=html", json={"text": text})
+    assert html.headers["content-type"].startswith("text/html") and "<mark" in html.text
+    sarif = live.post("/v1/audit?format=sarif", json={"text": text})
+    assert sarif.headers["content-type"].startswith("application/sarif+json")
+    assert sarif.json()["version"] == "2.1.0"
+    with_previous = live.post("/v1/audit", json={"text": text, "previous": text})
+    assert with_previous.status_code == 200 and with_previous.json()["findings"]
+    from auditor.checks import get_rules
+
+    assert [r["code"] for r in live.get("/v1/checks").json()] == [r.code for r in get_rules()]
+    assert live.get("/healthz").json() == {"status": "ok", "version": live.get("/healthz").json()["version"],
+                                           "ready": True}
+
+
+def _error(resp) -> dict:
+    err = resp.json()["error"]
+    assert err["code"] and any("\u4e00" <= ch <= "\u9fff" for ch in err["message"]), err
+    return err
+
+
+def test_body_limit_by_header_and_while_streaming(live):
+    big = b'{"text": "' + b"x" * (LIMIT + 10) + b'"}'
+    declared = live.post("/v1/audit", content=big, headers={"content-type": "application/json"})
+    assert declared.status_code == 413 and _error(declared)["code"] == "E413"
+
+    def chunks():  # no Content-Length: the limit must hold while the body streams in
+        for _ in range(LIMIT // 4096 + 8):
+            yield b"y" * 4096
+
+    streamed = live.post("/v1/audit", content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413 and _error(streamed)["code"] == "E413"
+
+
+def _mixed_requests(n: int, seed: int = 7):
+    """(kind, request kwargs, expected status) for a reproducible mix of good and bad requests."""
+    rng = random.Random(seed)
+    report = MINI.read_text(encoding="utf-8")
+    kinds = [
+        ("valid-json", lambda: dict(json={"text": report, "filename": "mini.txt"}), 200),
+        ("valid-upload", lambda: dict(files={"file": ("mini.txt", report.encode("utf-8"))}), 200),
+        ("valid-sarif", lambda: dict(json={"text": report}, params={"format": "sarif"}), 200),
+        ("malformed-json", lambda: dict(content=b'{"text": "abc', headers={"content-type": "application/json"}), 400),
+        ("not-an-object", lambda: dict(json=["text"]), 422),
+        ("wrong-content-type", lambda: dict(content=report.encode("utf-8"), headers={"content-type": "text/plain"}), 415),
+        ("xml-content-type", lambda: dict(content=b"<a/>", headers={"content-type": "application/xml"}), 415),
+        ("oversized", lambda: dict(content=b"z" * (LIMIT + 1), headers={"content-type": "application/json"}), 413),
+        ("oversized-stream", lambda: dict(content=(b"z" * 8192 for _ in range(LIMIT // 8192 + 2)),
+                                          headers={"content-type": "application/json"}), 413),
+        ("binary-upload", lambda: dict(files={"file": ("x.bin", rng.randbytes(2048))}), 422),
+        ("png-upload", lambda: dict(files={"file": ("x.png", b"\x89PNG\r\n\x1a\n" + rng.randbytes(512))}), 422),
+        ("fake-pdf", lambda: dict(files={"file": ("x.pdf", b"%PDF-1.7\n" + rng.randbytes(512))}), 422),
+        ("empty-json", lambda: dict(content=b"", headers={"content-type": "application/json"}), 400),
+        ("empty-no-type", lambda: dict(content=b""), 400),
+        ("empty-upload", lambda: dict(files={"file": ("empty.txt", b"")}), 422),
+        ("no-boundary", lambda: dict(content=b"--x\r\n", headers={"content-type": "multipart/form-data"}), 400),
+        ("bad-format", lambda: dict(json={"text": report}, params={"format": "docx"}), 422),
+    ]
+    for i in range(n):
+        kind, make, status = kinds[i % len(kinds)] if i < len(kinds) else rng.choice(kinds)
+        yield kind, make(), status
+
+
+def test_mixed_load_never_fails_the_server(live):
+    requests = list(_mixed_requests(200))
+
+    def send(item):
+        kind, kwargs, expected = item
+        resp = live.post("/v1/audit", **kwargs)
+        return kind, expected, resp.status_code, resp
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(send, requests))
+    assert len(answers) == 200
+    server_errors = [(k, s) for k, _, s, _ in answers if s >= 500]
+    assert not server_errors
+    for kind, expected, status, resp in answers:
+        assert status == expected, (kind, status, resp.text[:300])
+        if status != 200:
+            _error(resp)
+
+
+def test_timeout_and_saturation(monkeypatch):
+    import auditor.pipeline
+
+    release = threading.Event()
+
+    def stuck(text, **_):
+        release.wait(30)
+        raise RuntimeError("released")
+
+    monkeypatch.setattr(auditor.pipeline, "audit_text", stuck)
+    config = ServerConfig(max_concurrency=1, timeout_s=0.3, queue_wait_s=0.1, warm_up=False)
+    with LiveServer(create_app(config)) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+        try:
+            first = client.post("/v1/audit", json={"text": "报告"})
+            assert first.status_code == 504 and _error(first)["code"] == "E504"
+            busy = client.post("/v1/audit", json={"text": "报告"})  # the timed-out audit still holds the slot
+            assert busy.status_code == 503 and _error(busy)["code"] == "E503"
+            assert busy.headers["retry-after"]
+        finally:
+            release.set()
+
+
+def test_config_from_environment():
+    config = ServerConfig.from_env({"AUDITOR_MAX_BODY_BYTES": "1000", "AUDITOR_WARM_UP": "no"}, timeout_s=5)
+    assert (config.max_body_bytes, config.warm_up, config.timeout_s) == (1000, False, 5)
+    from auditor.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        ServerConfig.from_env({"AUDITOR_TIMEOUT_S": "soon"})
+    with pytest.raises(ConfigError):
+        ServerConfig(max_concurrency=0)
+
+
+def test_openapi_with_schemathesis(live):
+    """Property-based requests generated from /openapi.json: no 5xx, and every response matches
+    the documented status codes, content types and schemas."""
+    schemathesis = pytest.importorskip("schemathesis")
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import (content_type_conformance, not_a_server_error,
+                                     response_schema_conformance, status_code_conformance)
+
+    schema = schemathesis.openapi.from_url(f"{live.base_url}/openapi.json")
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {op.path for op in operations} >= {"/v1/audit", "/v1/checks", "/healthz"}
+    seen: set[tuple] = set()
+    for op, mode in [(op, mode) for op in operations for mode in schemathesis.GenerationMode]:
+        if mode is schemathesis.GenerationMode.NEGATIVE and op.method.upper() != "POST":
+            continue  # GETs without parameters have no invalid inputs to make
+
+        @given(case=op.as_strategy(generation_mode=mode))
+        @settings(max_examples=15, deadline=None, database=None, derandomize=True,
+                  suppress_health_check=list(HealthCheck))
+        def exercise(case):
+            response = case.call_and_validate(checks=checks)
+            seen.add((op.path, mode.value, case.media_type, response.status_code))
+
+        exercise()
+    statuses = {status for path, _, _, status in seen if path == "/v1/audit"}
+    assert 200 in statuses and statuses & {400, 415, 422}, seen
