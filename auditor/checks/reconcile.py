@@ -73,6 +73,8 @@ def evaluate(expr: str, tables: StatutoryTables, template: Template) -> Evaluate
     if column is None:
         column = "total" if table in ("applications", "appeals") else None
     cols = APPLICANT_COLUMNS[applicant] if applicant else ((column,) if column else ())
+    if not cols:  # e.g. a 2021 column asked of a 2019-format table
+        return Evaluated(expr, None, (), False)
     total, cells = 0.0, []
     headline = applicant is None and column == "total"
     for term in rest.split("+"):

@@ -57,12 +57,16 @@ def _clause_bounds(s: Sentence, ci: int, cj: int, prev_end: int, next_start: int
 def _find_metric(lex: Lexicon, ents, lb: int, ci: int, cj: int, rb: int, clause: str,
                  topics: set[str]) -> tuple[Metric, int, int, str] | None:
     """The first-listed metric tagged in the clause, left of the number first, then right."""
+    in_clause = [e for e in ents if e.label_ == "METRIC" and lb <= e.start_char and e.end_char <= rb]
+    appeals_only = "appeals" in topics and any(lex.metric(e.ent_id_).topic == "appeals" for e in in_clause)
     for side, lo, hi in (("left", lb, ci), ("right", cj, rb)):
         best = None
-        for e in ents:
-            if e.label_ != "METRIC" or e.start_char < lo or e.end_char > hi:
+        for e in in_clause:
+            if e.start_char < lo or e.end_char > hi:
                 continue
             m = lex.metric(e.ent_id_)
+            if appeals_only and m.topic != "appeals":
+                continue  # 维持原答复9件 in a 复议 sentence is an outcome, not 答复
             if m.requires is not None and not m.requires.search(clause):
                 continue
             if m.forbids is not None and m.forbids.search(clause):
@@ -129,6 +133,7 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
     group_id = 0
     carry_app: Claim | None = None  # the paragraph's current applications claim (for applicant inheritance)
     carry_para = -1
+    para_topics: set[str] = set()
     for si, s in enumerate(sentences):
         while qi < len(quantities) and quantities[qi].start < s.start:
             qi += 1
@@ -137,10 +142,13 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
             qs.append(quantities[qi])
             qi += 1
         if s.paragraph != carry_para:
-            carry_app, carry_para = None, s.paragraph
+            carry_app, carry_para, para_topics = None, s.paragraph, set()
         if not qs:
             continue
         topics = _sentence_topics(lex, s)
+        if not topics & {"applications", "appeals", "other"}:
+            topics |= para_topics  # 本年度办理完结51件。 continues the paragraph's subject
+        para_topics = topics & {"applications", "appeals"} or para_topics
         appeals_group: str | None = None
         idx = [(s.compact_index(q.start), s.compact_index(q.end)) for q in qs]
         ents = _tag_windows(s, qs, idx)
@@ -280,38 +288,38 @@ def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, senten
     if k == len(qs) - 1 and cj >= len(s.compact) - 2 and si + 1 < len(sentences):
         nxt = sentences[si + 1]
         if nxt.compact.startswith("其中") and nxt.paragraph == s.paragraph:
-            claims[me] = replace(c, extra={**c.extra, "opens_next": True})
+            counts = [i for i in range(first, me + 1) if claims[i].kind == "count" and claims[i].role != "delta"]
+            target = next((i for i in counts if "共" in claims[i].qualifiers), counts[-1] if counts else None)
+            if target is not None:
+                claims[target] = replace(claims[target], extra={**claims[target].extra, "opens_next": True})
 
 
 def _close(claims, o: _Open) -> None:
-    if not o.parts:
-        return
-    tot = claims[o.total]
-    claims[o.total] = replace(tot, role="total" if tot.role == "plain" else tot.role,
-                              extra={**tot.extra, "parts": tuple(o.parts), "exhaustive": o.exhaustive})
-    for p in o.parts:
+    if o.parts:
+        _attach(claims, o.total, tuple(o.parts), o.exhaustive)
+
+
+def _attach(claims, total: int, parts: tuple[int, ...], exhaustive: bool) -> None:
+    """Record a breakdown of claim ``total``; a total may have several (主办/协办 and 办理结果)."""
+    tot = claims[total]
+    breakdowns = tot.extra.get("breakdowns", ()) + ((parts, exhaustive),)
+    claims[total] = replace(tot, role="total" if tot.role == "plain" else tot.role, group=total,
+                            extra={**tot.extra, "breakdowns": breakdowns})
+    for p in parts:
         pc = claims[p]
-        claims[p] = replace(pc, role="part" if pc.role == "plain" else pc.role,
-                            extra={**pc.extra, "part_of": o.total})
+        claims[p] = replace(pc, role="part" if pc.role == "plain" else pc.role, group=total,
+                            extra={**pc.extra, "part_of": total})
 
 
 def _assign_groups(claims: list[Claim]) -> list[Claim]:
-    """Number the structures; a sentence starting with 其中 continues the previous total."""
+    """A total closing its sentence is continued by a next sentence that opens with 其中."""
     out = list(claims)
-    for i, c in enumerate(out):
-        if c.extra.get("parts"):
-            out[i] = replace(c, group=i)
-            for p in c.extra["parts"]:
-                out[p] = replace(out[p], group=i)
-    # a total closing its sentence, continued by "其中…" in the next
     for i, c in enumerate(out):
         if not c.extra.get("opens_next"):
             continue
         si = c.extra["si"] + 1
-        parts = [j for j, d in enumerate(out) if d.extra.get("si") == si and d.kind == "count" and d.role == "plain"
-                 and unit_family(d.unit) == unit_family(c.unit) and "全部" not in d.qualifiers]
+        parts = tuple(j for j, d in enumerate(out) if d.extra.get("si") == si and d.kind == "count"
+                      and d.role == "plain" and unit_family(d.unit) == unit_family(c.unit) and "全部" not in d.qualifiers)
         if parts:
-            out[i] = replace(c, role="total", group=i, extra={**c.extra, "parts": tuple(parts), "exhaustive": False})
-            for j in parts:
-                out[j] = replace(out[j], role="part", group=i, extra={**out[j].extra, "part_of": i})
+            _attach(out, i, parts, False)
     return out

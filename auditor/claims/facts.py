@@ -7,7 +7,7 @@ from ..template import load_template
 from .model import Period, ReportFacts, Span
 
 _TITLE = regex.compile(r"([^\n：:]{0,60}?)\s*((?:19|20)\d{2})\s*年\s*度?\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*年\s*度?\s*报\s*告")
-_PERIOD_KEY = regex.compile(r"统计(?:期限|周期|时限|时间|区间|期间|范围)|数据(?:统计)?(?:期限|时间)")
+_PERIOD_KEY = regex.compile(r"统\s*计\s*(?:期\s*限|周\s*期|时\s*限|时\s*间|区\s*间|期\s*间|范\s*围|期)|数\s*据\s*(?:统\s*计\s*)?(?:期\s*限|时\s*间)")
 _DATE = regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _END_NOYEAR = regex.compile(r"(?:至|到|—|-|－|~)\s*(?P<m>1\s*2)\s*月\s*(?P<d>3\s*1)\s*日")
 _GLUED = regex.compile(r"(?P<y>(?:19|20)\d{2})(?P<rest>\d{2,4})\s*日")

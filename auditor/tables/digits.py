@@ -39,9 +39,10 @@ def splits(tokens: list[str], n: int) -> Iterator[list[tuple[int, str]]]:
             return
         tok = tokens[i]
         left_after = len(tokens) - i - 1
-        max_parts = 1 if "." in tok else min(len(tok), remaining - left_after)
+        whole = not tok.isdigit()  # decimals and signed figures are never cut
+        max_parts = 1 if whole else min(len(tok), remaining - left_after)
         for k in range(1, max_parts + 1):
-            for comp in (_compositions(tok, k) if "." not in tok else iter([[tok]])):
+            for comp in (_compositions(tok, k) if not whole else iter([[tok]])):
                 for rest in rec(i + 1, remaining - k):
                     yield [(i, c) for c in comp] + rest
 

@@ -26,7 +26,7 @@ TOL = 1e-6
 
 
 def _value(raw: str) -> int | float | None:
-    s = raw.strip().replace(",", "").replace("，", "")
+    s = raw.strip().replace(",", "").replace("，", "").replace("−", "-").lstrip("+")
     if s in ("", "—", "--", "-", "/", "／", "—-", "——", "\\", "无"):
         return None
     try:
@@ -306,6 +306,16 @@ def _read_rows_table(text: str, region: Region, spec: TableSpec, template: Templ
     return rows
 
 
+def _gap(rows: list[_Row], row: _Row, region: Region) -> tuple[int | None, int | None]:
+    """Where an absent row should stand: from its predecessor's figures to its successor's label."""
+    i = rows.index(row)
+    before = next((r for r in reversed(rows[:i]) if r.label), None)
+    after = next((r for r in rows[i + 1:] if r.label), None)
+    start = (before.run.end if before and before.run else before.label.end) if before else region.start
+    end = after.label.end if after else region.end
+    return (start, end) if end > start else (None, None)
+
+
 def _legacy_other_row(text: str, region: Region, rows: list[_Row], spec: TableSpec, items) -> _Row | None:
     """A 2021 table whose （六）其他处理 is still the 2019 single row."""
     others = [r for r in rows if r.spec.key.startswith("other.")]
@@ -421,6 +431,8 @@ def read_tables(text: str, template: Template) -> StatutoryTables:
             else:
                 s0 = row.label.start if row.label else (row.run.start if row.run else None)
                 e0 = row.run.end if row.run else (row.label.end if row.label else None)
+                if s0 is None:
+                    s0, e0 = _gap(rows, row, region)
                 unreadable.append(Unreadable(f"{key}.{row.spec.key}", row.reason or "未找到该行",
                                              s0, e0, text[s0:e0] if s0 is not None else ""))
     if "appeals" in regions:

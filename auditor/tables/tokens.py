@@ -14,11 +14,12 @@ _NULL_MARKS = {"", "—", "--", "-", "/", "／", "—-", "——", "\\", "无"}
 # a number standing alone: not glued to a following "." + CJK (that is an item prefix "4.保护")
 _NUM = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 # a blank cell written as a dash between other cells of a row ("4 1 0 — 0")
-_NUM_OR_DASH = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?|(?<=\s|^)(?P<dash>[—/／\-]{1,2})(?=\s|$)")
+# a signed figure (2019 本年增/减: "-11", "+5") only where a sign stands alone before digits
+_NUM_OR_DASH = regex.compile(r"(?:(?<=\s|^|\t)[-−+])?(?<![\d.])\d+(?:\.\d+)?|(?<=\s|^)(?P<dash>[—/／\-]{1,2})(?=\s|$)")
 _PREFIX_AFTER = regex.compile(r"\s*[.．、]\s*\p{Han}")
 _DASH_LINE = regex.compile(r"^\s*[—\-/／]{1,2}\s*$")
 _MD_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}")
-_IS_NUM = regex.compile(r"[\d,，]+(?:\.\d+)?")
+_IS_NUM = regex.compile(r"[-−+]?[\d,，]+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)

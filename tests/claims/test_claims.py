@@ -53,7 +53,7 @@ def test_breakdown_structure_both_punctuation_widths(comma):
     text = f"共发布解读类信息16条{comma}其中政策类文件解读12条{comma}会议解读4条。"
     cs = claims_of(text)
     total = next(c for c in cs if c.role == "total")
-    assert total.value == 16 and [cs[i].value for i in total.extra["parts"]] == [12, 4]
+    assert total.value == 16 and [[cs[i].value for i in parts] for parts, _ in total.extra["breakdowns"]] == [[12, 4]]
 
 
 def test_outcome_list_compares_with_the_sentence_total():
