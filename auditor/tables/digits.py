@@ -1,67 +1,67 @@
 """Split digit strings that scraping ran together (行政规范性文件5845546 = 58|45|546).
 
-Only a split forced by the template's arithmetic is accepted; the caller decides what
-"forced" means by passing a predicate and taking the split only when exactly one passes.
+Only a split forced by the template's arithmetic is accepted: the caller takes a reading only
+when exactly one passes. Cells are read left to right; within a ``group`` the last cell must
+equal the sum of the others (表三 rows: 6 columns and 总计; 表四: three groups of 4 and 总计),
+so the total's digits are known when its turn comes and the search is pruned at once.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
-MAX_SPLITS = 20000
-
-
-def _compositions(digits: str, parts: int) -> Iterator[list[str]]:
-    """Every way to cut ``digits`` into ``parts`` numbers without leading zeros."""
-    if parts == 1:
-        if digits and (digits == "0" or digits[0] != "0"):
-            yield [digits]
-        return
-    if not digits:
-        return
-    limit = 1 if digits[0] == "0" else len(digits) - parts + 1
-    for i in range(1, limit + 1):
-        for rest in _compositions(digits[i:], parts - 1):
-            yield [digits[:i], *rest]
+MAX_READINGS = 50
 
 
-def splits(tokens: list[str], n: int) -> Iterator[list[tuple[int, str]]]:
-    """Ways to read ``tokens`` (whitespace-separated digit strings) as ``n`` cells.
+def _cells(tokens: list[str]) -> tuple[str, list[int]]:
+    """The digits run together, and the positions where a whitespace cut must fall."""
+    return "".join(tokens), [sum(len(t) for t in tokens[:i + 1]) for i in range(len(tokens))]
 
-    Yields lists of (token index, cell digits). Decimal tokens are never cut.
+
+def readings(tokens: list[str], n: int, group: int | None = None) -> Iterator[list[tuple[int, str]]]:
+    """Ways to read ``tokens`` as ``n`` cells (no leading zeros, cuts at every token boundary).
+
+    ``group``: cells per group whose last cell is the sum of the others (None: no constraint).
+    Yields lists of (token index, cell digits). Decimal or signed tokens are never cut.
     """
     if len(tokens) > n:
         return
+    if any(not t.isdigit() for t in tokens):
+        if len(tokens) == n:
+            yield [(i, t) for i, t in enumerate(tokens)]
+        return
+    digits, bounds = _cells(tokens)
+    owner = [i for i, t in enumerate(tokens) for _ in t]
+    must_cut = set(bounds)
 
-    def rec(i: int, remaining: int) -> Iterator[list[tuple[int, str]]]:
-        if i == len(tokens):
-            if remaining == 0:
-                yield []
+    def rec(pos: int, k: int, group_sum: int, out: list[tuple[int, str]]):
+        if k == n:
+            if pos == len(digits):
+                yield list(out)
             return
-        tok = tokens[i]
-        left_after = len(tokens) - i - 1
-        whole = not tok.isdigit()  # decimals and signed figures are never cut
-        max_parts = 1 if whole else min(len(tok), remaining - left_after)
-        for k in range(1, max_parts + 1):
-            for comp in (_compositions(tok, k) if not whole else iter([[tok]])):
-                for rest in rec(i + 1, remaining - k):
-                    yield [(i, c) for c in comp] + rest
-
-    count = 0
-    for sol in rec(0, n):
-        count += 1
-        if count > MAX_SPLITS:
+        remaining_cells = n - k
+        if len(digits) - pos < remaining_cells:
             return
-        yield sol
+        last_in_group = group is not None and (k + 1) % group == 0
+        if last_in_group:
+            want = str(group_sum)
+            end = pos + len(want)
+            if digits.startswith(want, pos) and not any(pos < b < end for b in must_cut):
+                out.append((owner[pos], want))
+                yield from rec(end, k + 1, 0, out)
+                out.pop()
+            return
+        max_len = 1 if digits[pos] == "0" else len(digits) - pos - (remaining_cells - 1)
+        for length in range(1, max_len + 1):
+            end = pos + length
+            if any(pos < b < end for b in must_cut):
+                break  # a cell never spans whitespace
+            out.append((owner[pos], digits[pos:end]))
+            yield from rec(end, k + 1, group_sum + int(digits[pos:end]), out)
+            out.pop()
 
-
-def unique_split(tokens: list[str], n: int, ok: Callable[[list[float]], bool]) -> tuple[list[list[tuple[int, str]]], bool]:
-    """All splits passing ``ok``; the bool says whether the search was complete."""
-    found = []
-    count = 0
-    for sol in splits(tokens, n):
-        count += 1
-        if ok([float(c) for _, c in sol]):
-            found.append(sol)
-            if len(found) > 50:
-                break
-    return found, count <= MAX_SPLITS
+    found = 0
+    for r in rec(0, 0, 0, []):
+        yield r
+        found += 1
+        if found > MAX_READINGS:
+            return

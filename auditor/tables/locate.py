@@ -57,12 +57,13 @@ def locate(text: str) -> dict[str, Region]:
     after_app = app_start if app_start is not None else (act_start or 0)
     appeals_start = None
     for pos in f.find_all("行政复议", after_app):
-        if f.find_all("行政诉讼", pos, min(n, pos + 120)) and (
-                app_start is None or f.find_all("结转下年度", after_app, pos)):
+        # the 表四 header: 行政复议 … 行政诉讼 … 结果维持 (narrative mentions lack the column heads)
+        if f.find_all("行政诉讼", pos, min(n, pos + 120)) and f.find_all("维持", pos, min(n, pos + 300)):
             appeals_start = pos
             break
     if appeals_start is not None:
-        m = regex.search(r"[四三五][、.．]?\s*[^\n。]{0,24}$", text[max(0, appeals_start - 30):appeals_start])
+        # its heading (四、因政府信息公开…), never reaching back over figures of 表三
+        m = regex.search(r"[四三五][、.．]?[^\n。\d]{0,24}$", text[max(0, appeals_start - 30):appeals_start])
         if m:
             appeals_start = max(0, appeals_start - 30) + m.start()
     if act_start is not None:
@@ -70,6 +71,7 @@ def locate(text: str) -> dict[str, Region]:
     if app_start is not None:
         regions["applications"] = Region("applications", app_start, appeals_start or n)
     if appeals_start is not None:
-        stop = regex.compile(r"\n\s*(?:五|六)\s*[、.．]|存在的主要问题|主要问题|其他需要报告").search(text, appeals_start + 10)
+        stop = regex.compile(r"\n\s*(?:五|六)\s*[、.．]|(?:五|六)\s*[、.．]\s*(?:政府信息公开工作)?存在|存在的主要问题|存在问题|主要问题|其他需要报告").search(
+            text, appeals_start + 10)
         regions["appeals"] = Region("appeals", appeals_start, stop.start() if stop else min(n, appeals_start + 2500))
     return regions

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from ..template import RowSpec, TableSpec, Template
-from .digits import unique_split
+from .digits import MAX_READINGS, readings
 from .locate import Region, locate
 from .model import Cell, LabelMatch, StatutoryTables, Unreadable
 from .normalize import fold, fold_with_map
@@ -190,7 +190,13 @@ def _row_total_ok(values: list[float]) -> bool:
     return abs(sum(values[:-1]) - values[-1]) < TOL
 
 
-def _read_run(table: str, row: _Row, cols: tuple[str, ...], run: Run, row_total: bool) -> None:
+def _continues(text: str, run: Run) -> bool:
+    """A signed figure glued after the run (行政许可 134-10…): the row goes on, unreadably."""
+    rest = text[run.end:run.end + 3].lstrip(" \t")
+    return bool(rest) and rest[0] in "-−+" and rest[1:2].isdigit()
+
+
+def _read_run(text: str, table: str, row: _Row, cols: tuple[str, ...], run: Run, row_total: bool) -> None:
     n = len(cols)
     toks = _trimmed(run, n)
     if len(toks) == n + 1 and row_total and all(_value(t.raw) is not None for t in toks):
@@ -205,9 +211,11 @@ def _read_run(table: str, row: _Row, cols: tuple[str, ...], run: Run, row_total:
         row.reason = f"该行读到{len(toks)}个数字，模板要求{n}个"
         return
     raws = [t.raw.replace(",", "") for t in toks]
-    ok = _row_total_ok if row_total else (lambda v: True)
-    found, complete = unique_split(raws, n, ok)
-    if not complete or not found or len(found) > 50:
+    if _continues(text, run):
+        row.reason = "该行数字未能完整读取"
+        return
+    found = list(readings(raws, n, group=n if row_total else None))
+    if not found or len(found) > MAX_READINGS:
         row.reason = "数字连写，无法按合计关系唯一拆分"
         return
     if not row_total and len(found) > 1:
@@ -295,7 +303,7 @@ def _read_rows_table(text: str, region: Region, spec: TableSpec, template: Templ
     _assign_runs(items, rows)
     for row in rows:
         if row.run is not None:
-            _read_run(spec.key, row, spec.row_columns(row.spec), row.run, row_total)
+            _read_run(text, spec.key, row, spec.row_columns(row.spec), row.run, row_total)
     broken = [r for r in rows if not r.candidates]
     runs_used = [r.run for r in rows if r.run is not None]
     shared_runs = len(runs_used) != len({id(r) for r in runs_used})
@@ -332,7 +340,7 @@ def _legacy_other_row(text: str, region: Region, rows: list[_Row], spec: TableSp
     nxt = min((r.label.start for r in rows if r.label and r.label.start > label.end), default=None)
     row.run = next((it for it in items if isinstance(it, Run) and it.start >= label.end and (nxt is None or it.start < nxt)), None)
     if row.run is not None:
-        _read_run(spec.key, row, tuple(c.key for c in spec.columns), row.run, True)
+        _read_run(text, spec.key, row, tuple(c.key for c in spec.columns), row.run, True)
     return row
 
 
@@ -348,14 +356,9 @@ def _read_appeals(text: str, region: Region, spec: TableSpec) -> tuple[list[Cell
         return [Cell(k, _value(t.raw), t.raw, t.start, t.end) for k, t in zip(keys, toks)], []
     if not toks:
         return [], [Unreadable(f"{spec.key}", "未读到表四的数字")]
-    group = len(cols)
-
-    def ok(v):
-        return all(abs(sum(v[g:g + group - 1]) - v[g + group - 1]) < TOL for g in range(0, n, group))
-
     fake = Run(tuple(toks))
-    found, complete = unique_split([t.raw for t in toks], n, ok)
-    if len(found) == 1 and complete:
+    found = list(readings([t.raw for t in toks], n, group=len(cols)))
+    if len(found) == 1:
         row = _Row(RowSpec("x", "x"))
         cells = _cells_from_split(spec.key, row.spec, cols * len(spec.rows), fake, found[0])
         return [Cell(k, c.value, c.raw, c.start, c.end) for k, c in zip(keys, cells)], []

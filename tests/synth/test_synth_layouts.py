@@ -4,6 +4,8 @@ from __future__ import annotations
 import itertools
 import random
 
+import re
+
 import pytest
 
 from auditor.ingest import document_from_bytes
@@ -154,16 +156,12 @@ def test_2019_negative_change_is_read():
         _assert_cells(_read(r.text, "2019"), r.gold["cells"], (layout, r.seed))
 
 
-@pytest.mark.xfail(strict=True, reason="reader: glued 2019 表二 “行政许可134-163” (134|-1|63) is read as 1|3|4: a "
-                                       "wrong value, where an ambiguous split should be left unread")
 def test_2019_glued_negative_change_is_never_misread():
     r = next(r for r in (build_report(s, fmt="2019", layout="glued", errors=0) for s in range(50)) if not _no_negatives(r))
     got = _read(r.text, "2019")
     assert {k: v for k, v in got.items() if v != r.gold["cells"].get(k)} == {}
 
 
-@pytest.mark.xfail(strict=True, reason="reader: locate() finds 表四 only after the text 结转下年度; a typo in "
-                                       "“四、结转下年度继续办理” loses table 四")
 def test_typo_in_carried_forward_label_keeps_table_4():
     r = build_report(2, layout="tabs", errors=0)
     text = r.text.replace("四、结转下年度继续办理", "四、结转下继续办理")
@@ -172,8 +170,6 @@ def test_typo_in_carried_forward_label_keeps_table_4():
     assert all(got.get(k) == v for k, v in r.gold["cells"].items() if k.startswith("appeals."))
 
 
-@pytest.mark.xfail(strict=True, reason="reader: in glued text a 表四 heading without its number (政府信息公开行政复议、"
-                                       "行政诉讼情况) makes locate() start 表四 at “四、结转下年度继续办理”")
 def test_glued_bare_heading_4_keeps_carried_forward_row():
     r = build_report(53, layout="glued", errors=0, profile="tiny")
     assert _bare_heading_4(r.text) and "\n" not in r.text[r.text.find("二、主动公开"):]
@@ -181,10 +177,10 @@ def test_glued_bare_heading_4_keeps_carried_forward_row():
     assert all(got.get(k) == v for k, v in r.gold["cells"].items() if k.startswith("applications.carried_forward."))
 
 
-@pytest.mark.xfail(strict=True, reason="reader: in single-line (glued) text 表四's region does not stop at the "
-                                       "short heading “五、存在问题及改进情况”")
 def test_glued_table_4_stops_at_short_heading_5():
-    r = build_report(22, layout="glued", errors=0, profile="tiny")
-    assert "五、存在问题及改进情况2024年" in r.text  # the heading variant, then a year, on one line
+    r = next((r for r in (build_report(s, layout="glued", errors=0, profile="tiny") for s in range(120))
+              if re.search(r"五、存在问题及改进情况[^\n]", r.text)), None)
+    if r is None:
+        pytest.skip("no generated report with the short heading 五 on one line")
     got = _read(r.text, r.gold["format"])
     assert all(got.get(k) == v for k, v in r.gold["cells"].items() if k.startswith("appeals."))
