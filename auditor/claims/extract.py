@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 import regex
 
 from .lexicon import Lexicon, Metric, load_lexicon
-from .nlp import get_nlp
+from .nlp import get_tagger
 from .model import Claim, ReportFacts
 from .numbers import Quantity, find_quantities
 from .sentences import Sentence, split_sentences
@@ -91,7 +91,7 @@ class _Ent:
 
 
 def _tag_windows(s: Sentence, qs: list[Quantity], idx) -> list[_Ent]:
-    """Run the spaCy pipeline over the clauses around the counts only (not whole sentences)."""
+    """Tag the lexicon's terms in the clauses around the counts only (not whole sentences)."""
     windows: list[list[int]] = []
     for k, q in enumerate(qs):
         if q.kind != "count":
@@ -105,18 +105,16 @@ def _tag_windows(s: Sentence, qs: list[Quantity], idx) -> list[_Ent]:
             windows.append([lb, rb])
     if not windows:
         return []
-    nlp = get_nlp()
-    out = []
-    for (lb, rb), doc in zip(windows, nlp.pipe(s.compact[lb:rb] for lb, rb in windows)):
-        out += [_Ent(e.label_, e.ent_id_, e.start_char + lb, e.end_char + lb) for e in doc.ents]
-    return out
+    tag = get_tagger()
+    return [_Ent(t.label, t.key, t.start + lb, t.end + lb) for lb, rb in windows for t in tag(s.compact[lb:rb])]
 
 
 def _applicant(ents, lb: int, rb: int) -> tuple[str, int, int] | None:
-    for e in ents:
-        if e.label_ == "APPLICANT" and lb <= e.start_char and e.end_char <= rb:
-            return e.ent_id_, e.start_char, e.end_char
-    return None
+    """The applicant qualifier of a clause; 企业等法人或其他组织 is the whole 法人 group."""
+    found = [(e.ent_id_, e.start_char, e.end_char) for e in ents
+             if e.label_ == "APPLICANT" and lb <= e.start_char and e.end_char <= rb]
+    general = [f for f in found if f[0] == "legal_all"]
+    return (general or found or [None])[0]
 
 
 def _sentence_topics(lex: Lexicon, s: Sentence) -> set[str]:
@@ -174,9 +172,9 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
                 qualifiers.append("较上年")
                 qualifiers.append("减少" if regex.search(r"减少|下降|降低|减|少(?:了)?$", left) else "增加")
             clause = left + right
-            found = (_find_metric(lex, ents, lb, ci, cj, rb, clause, topics)
-                     if role == "plain" and q.kind == "count" else None)
-            applicant = _applicant(ents, lb, rb) if "applications" in topics and q.kind == "count" else None
+            countable = role == "plain" and q.kind == "count" and q.unit in lex.table_units
+            found = _find_metric(lex, ents, lb, ci, cj, rb, clause, topics) if countable else None
+            applicant = _applicant(ents, lb, rb) if "applications" in topics and countable else None
             if found:
                 m, a, b, side = found
                 metric_key = m.key
@@ -263,6 +261,9 @@ def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, senten
     while opens and opens[-1].end <= ci:
         _close(claims, opens.pop())
     c = claims[me]
+    if c.metric in ("review", "litigation"):
+        while opens and claims[opens[-1].total].metric in ("review", "litigation"):
+            _close(claims, opens.pop())  # 行政诉讼2件 starts anew: not a part of 行政复议
     extra_item = _EXTRA.search(s.compact, max(0, ci - 4), ci) is not None  # 另有103件…: beside, not inside
     if opens and c.role == "plain" and "全部" not in c.qualifiers and c.kind == "count" and not extra_item:
         top = opens[-1]

@@ -27,6 +27,7 @@ class Lexicon:
     applicant_terms: dict[str, tuple[str, ...]]
     topics: dict[str, regex.Pattern]
     words: tuple[str, ...]
+    table_units: frozenset[str] = frozenset()
 
     def metric(self, key: str) -> Metric:
         return next(m for m in self.metrics if m.key == key)
@@ -43,4 +44,4 @@ def load_lexicon() -> Lexicon:
         for i, m in enumerate(data["metrics"]))
     applicants = {k: tuple(v) for k, v in data["applicants"].items()}
     topics = {k: regex.compile(v) for k, v in data["topics"].items()}
-    return Lexicon(metrics, applicants, topics, tuple(data.get("words", ())))
+    return Lexicon(metrics, applicants, topics, tuple(data.get("words", ())), frozenset(data.get("table_units", ())))

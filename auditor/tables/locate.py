@@ -58,7 +58,8 @@ def locate(text: str) -> dict[str, Region]:
     appeals_start = None
     for pos in f.find_all("行政复议", after_app):
         # the 表四 header: 行政复议 … 行政诉讼 … 结果维持 (narrative mentions lack the column heads)
-        if f.find_all("行政诉讼", pos, min(n, pos + 120)) and f.find_all("维持", pos, min(n, pos + 300)):
+        heads = f.find_all("维持", pos, min(n, pos + 300))
+        if f.find_all("行政诉讼", pos, min(n, pos + 120)) and heads and not regex.search(r"\d", text[pos:heads[0]]):
             appeals_start = pos
             break
     if appeals_start is not None:

@@ -1,0 +1,172 @@
+"""The severity model: feature dicts -> calibrated probabilities of moving a finding's severity
+one level down, keeping it, or one level up from the rule's own (the contract's one-level rule).
+
+``build_model()`` is a scikit-learn Pipeline (DictVectorizer one-hot + ``SeverityClassifier``,
+a random forest wrapped in CalibratedClassifierCV). Files are skops archives, loaded with an
+explicit list of trusted types, never with pickle or joblib, and once per process.
+
+Where the file is looked for and the once-per-process cache: ``store.py`` (no scikit-learn import).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+try:
+    from sklearn.utils.validation import validate_data
+except ImportError:  # scikit-learn < 1.6
+    def validate_data(estimator, X, y="no_validation", reset=True, **kw):
+        return estimator._validate_data(X, y, reset=reset, **kw)
+
+from ..checks.finding import SEVERITY_RANK
+
+MOVES = {"down": -1, "keep": 0, "up": 1}  # the model's classes: a move from the rule's severity
+RANK_SEVERITY = {rank: level for level, rank in SEVERITY_RANK.items()}
+
+# Everything a severity-v1 file may contain beyond skops' defaults (checked by a test).
+TRUSTED_TYPES = [
+    "auditor.severity.model.SeverityClassifier",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.ensemble._forest.RandomForestClassifier",
+    "sklearn.feature_extraction._dict_vectorizer.DictVectorizer",
+    "sklearn.model_selection._split.StratifiedKFold",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.tree._classes.DecisionTreeClassifier",
+    "sklearn.tree._tree.Tree",
+    "builtins.float",
+    "builtins.int",
+    "builtins.str",
+    "numpy.dtype",
+    "numpy.float64",
+    "numpy.int64",
+]
+
+
+class SeverityClassifier(ClassifierMixin, BaseEstimator):
+    """A small random forest with calibrated probabilities, robust to rare classes.
+
+    Every split may use every feature (``max_features=None``): the data are nearly noise-free and a
+    move is rare, so a split should take the feature that explains it (the rule's ``headline``
+    fact), not whichever feature a random subset happens to offer.
+
+    Calibration uses stratified folds: as many as the rarest class allows (at most ``cv``), and
+    none when a class has a single example, so that a tiny or lopsided corpus still fits.
+    """
+
+    def __init__(self, n_estimators: int = 25, max_depth: int | None = 8, min_samples_leaf: int = 3,
+                 max_features: float | str | None = None, cv: int = 3, method: str = "sigmoid",
+                 random_state: int = 0):
+        self.n_estimators = n_estimators
+        self.max_depth = max_depth
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.cv = cv
+        self.method = method
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        X, y = validate_data(self, X, y)
+        check_classification_targets(y)
+        if self.method not in ("sigmoid", "isotonic"):
+            raise ValueError(f"method must be 'sigmoid' or 'isotonic', got {self.method!r}")
+        if self.cv < 2:
+            raise ValueError(f"cv must be at least 2, got {self.cv}")
+        self.classes_, counts = np.unique(y, return_counts=True)
+        forest = RandomForestClassifier(n_estimators=self.n_estimators, max_depth=self.max_depth,
+                                        min_samples_leaf=self.min_samples_leaf, max_features=self.max_features,
+                                        random_state=self.random_state,
+                                        n_jobs=1)
+        folds = int(min(self.cv, counts.min()))
+        if len(self.classes_) > 1 and folds >= 2:
+            splitter = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
+            self.estimator_ = CalibratedClassifierCV(forest, method=self.method, cv=splitter, ensemble=False)
+        else:
+            self.estimator_ = forest
+        self.estimator_.fit(X, y)
+        self.calibrated_ = self.estimator_ is not forest
+        return self
+
+    def predict_proba(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        return self.estimator_.predict_proba(X)
+
+    def predict(self, X):
+        check_is_fitted(self)
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+def build_model(random_state: int = 0, **params) -> Pipeline:
+    return Pipeline([("features", DictVectorizer(sparse=False, sort=True)),
+                     ("classify", SeverityClassifier(random_state=random_state, **params))])
+
+
+def move_label(rule_severity: str, gold_severity: str) -> str:
+    """The training label: how far the gold severity lies from the rule's, clipped to one level."""
+    step = SEVERITY_RANK[gold_severity] - SEVERITY_RANK[rule_severity]
+    return "up" if step > 0 else "down" if step < 0 else "keep"
+
+
+def constrained(proba_row, classes, rule_severity: str) -> tuple[str, float]:
+    """The severity of the most probable move that stays on the scale, and its probability.
+
+    The model predicts a move (down, keep, up), never a level, so it can move a finding one level
+    at most, and where it saw no evidence for a move it keeps the rule's severity. Ties keep.
+    """
+    base = SEVERITY_RANK[rule_severity]
+    best, best_p = rule_severity, -1.0
+    for move, p in zip(classes, proba_row):
+        rank = base + MOVES[str(move)]
+        if rank in RANK_SEVERITY and (p > best_p or (p == best_p and move == "keep")):
+            best, best_p = RANK_SEVERITY[rank], float(p)
+    return best, max(best_p, 0.0)
+
+
+def rate(model, findings: list, features: list[dict]) -> list:
+    """The findings with the model's severity (within one level of the rule's) and severity_score."""
+    if not findings:
+        return []
+    out = []
+    for finding, row in zip(findings, model.predict_proba(features)):
+        severity, p = constrained(row, model.classes_, finding.severity)
+        out.append(finding.with_(severity=severity, severity_score=round(p, 4)))
+    return out
+
+
+# ---------------------------------------------------------------- files
+
+def dump_model(model: Pipeline, path: str | Path) -> Path:
+    import zipfile
+
+    import skops.io as sio
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(model, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return path
+
+
+def load_model(path: str | Path) -> Pipeline:
+    """Load a skops file, trusting only ``TRUSTED_TYPES``; raises ModelError on anything else."""
+    import skops.io as sio
+
+    from ..errors import ModelError
+
+    try:
+        model = sio.load(Path(path), trusted=TRUSTED_TYPES)
+    except Exception as exc:  # noqa: BLE001 - every failure is the same to the caller: no model
+        raise ModelError(f"严重程度模型 {path} 无法加载：{type(exc).__name__}: {exc}", code="E301") from exc
+    if not isinstance(model, Pipeline) or not set(model.classes_) <= set(MOVES):
+        raise ModelError(f"严重程度模型 {path} 内容不符合要求", code="E302")
+    return model

@@ -1,0 +1,63 @@
+"""Where the severity model file is, and the once-per-process cache (cheap: no scikit-learn import
+until a file is actually there to load).
+
+Looked for in order, first hit wins: ``$AUDITOR_SEVERITY_MODEL``; ``auditor/models/`` inside the
+installed package (package-data ``models/*``: a wheel build must copy the file there); the
+repository's ``models/`` folder (editable installs and the source tree, where ``auditor train`` writes).
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+MODEL_NAME = "severity-v1"
+MODEL_FILE = f"{MODEL_NAME}.skops"
+ENV_VAR = "AUDITOR_SEVERITY_MODEL"
+
+
+def candidate_paths() -> list[Path]:
+    paths = [Path(os.environ[ENV_VAR])] if os.environ.get(ENV_VAR) else []
+    here = Path(__file__).resolve().parent
+    return paths + [here.parent / "models" / MODEL_FILE, here.parents[1] / "models" / MODEL_FILE]
+
+
+def repo_models_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "models"
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    model: object | None  # a fitted sklearn Pipeline
+    path: Path | None
+    warning: str | None
+    seconds: float = 0.0
+
+
+_CACHE: dict[str, LoadedModel] = {}
+
+
+def _load() -> LoadedModel:
+    path = next((p for p in candidate_paths() if p.is_file()), None)
+    if path is None:
+        return LoadedModel(None, None, f"未找到严重程度模型文件 {MODEL_FILE}，严重程度按规则默认值给出")
+    try:
+        from .model import load_model
+
+        return LoadedModel(load_model(path), path, None)
+    except Exception as exc:  # noqa: BLE001 - any failure means: no model, say so
+        return LoadedModel(None, path, f"{exc}；严重程度按规则默认值给出")
+
+
+def get_model() -> LoadedModel:
+    """The default model, loaded once per process (a failure is cached too, with its warning)."""
+    if "default" not in _CACHE:
+        t0 = time.perf_counter()
+        loaded = _load()
+        _CACHE["default"] = LoadedModel(loaded.model, loaded.path, loaded.warning, time.perf_counter() - t0)
+    return _CACHE["default"]
+
+
+def clear_cache() -> None:
+    _CACHE.clear()

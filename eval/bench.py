@@ -1,0 +1,417 @@
+"""Speed of the auditor, measured in one run (a benchmark, not a test).
+
+    .venv/bin/python eval/bench.py              # N=200 generated reports, ~2 min
+    .venv/bin/python eval/bench.py --quick      # N=30, fewer repetitions, < 40 s
+    .venv/bin/python eval/bench.py --n 500 --only steady cold
+
+Measures, against its target:
+
+1. steady state: ms per report for ``pipeline.audit_document`` over pre-ingested Documents
+   (pipeline warmed first), and ``jieba.lcut`` (default dictionary, warmed) over the same
+   texts; the ratio audit/jieba (target <= 0.3), plus a per-stage breakdown;
+2. cold start: a fresh ``auditor audit SEED --format json`` (median of 5, target <= 2.0 s), the
+   same on a generated report with no findings (no severity model load), and
+   ``python -X importtime`` for one report summed by top-level package;
+3. peak RSS of one process auditing several reports (target <= 300 MB);
+4. ``auditor batch`` -j 1 against -j 2 on the same N reports (``eval/bench_batch.run``, target >= 1.8x);
+5. PDF ingestion ms per page on the real PDFs (target <= 150 ms/page).
+
+Writes ``eval/results/bench.json`` (figures and machine facts) and ``eval/results/bench.md``.
+Wall times on a shared 2-core machine move with the load of other processes: the CPU time
+(user+sys) and the load average are recorded next to them.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+REAL = Path("/work/shared/corpora/real")
+SEED = REAL / "000_02434a0845e90c92.txt"
+BIN = Path(sys.executable).parent
+LIBRARIES = ("spacy", "thinc", "jieba", "scikit-learn", "skops", "numpy", "scipy", "regex", "rapidfuzz",
+             "typer", "pypdfium2", "selectolax", "python-docx", "dask")
+TARGETS = {"audit_over_jieba": 0.3, "cold_start_s": 2.0, "peak_rss_mb": 300.0, "batch_speedup": 1.8,
+           "pdf_ms_per_page": 150.0}
+
+
+# ----------------------------------------------------------------------------- helpers
+def _cpu_children() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def _seed_or_generated(tmp: Path) -> tuple[Path, str]:
+    """The real seed report, or a generated one when /work/shared is absent."""
+    if SEED.is_file():
+        return SEED, "real seed " + SEED.name
+    from auditor.synth import generate_report
+
+    path = tmp / "generated-seed.txt"
+    path.write_text(generate_report(1, errors=2)[0], encoding="utf-8")
+    return path, "generated (seed 1, 2 defects): real seed absent"
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    versions = {}
+    for lib in LIBRARIES:
+        try:
+            versions[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            versions[lib] = None
+    return {"nproc": os.cpu_count(), "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+            "cpu": cpu, "python": platform.python_version(), "platform": platform.platform(),
+            "libraries": versions, "loadavg_start": list(os.getloadavg())}
+
+
+# ----------------------------------------------------------------------------- 1. steady state
+def _time_each(fn, items) -> tuple[list[float], float]:
+    """Wall ms of fn(item) for each item, and the CPU seconds of the whole loop."""
+    out = []
+    c0 = time.process_time()
+    for it in items:
+        t0 = time.perf_counter()
+        fn(it)
+        out.append((time.perf_counter() - t0) * 1000)
+    return out, time.process_time() - c0
+
+
+def _stages(docs) -> dict[str, float]:
+    """Mean ms per report of each pipeline stage, each timed on its own over the same documents."""
+    from auditor.checks import CheckContext, run_checks, select
+    from auditor.checks.reconcile import claim_records, coverage
+    from auditor.claims import extract_claims
+    from auditor.claims.facts import read_facts
+    from auditor.config import defaults
+    from auditor.severity import assign_severity
+    from auditor.tables.reader import read_tables
+    from auditor.template import load_template
+
+    rules = select(None, None)
+    totals: Counter = Counter()
+
+    def clock(name, fn, *args):
+        t0 = time.perf_counter()
+        out = fn(*args)
+        totals[name] += (time.perf_counter() - t0) * 1000
+        return out
+
+    for doc in docs:
+        facts = clock("facts", read_facts, doc.text)
+        template = load_template(facts.format)
+        tables = clock("tables", read_tables, doc.text, template)
+        claims = clock("claims", extract_claims, doc.text, facts, tables)
+        ctx = CheckContext(text=doc.text, tables=tables, template=template, facts=facts, claims=tuple(claims),
+                           config=defaults())
+        findings, _ = clock("checks", run_checks, ctx, rules)
+        clock("severity", assign_severity, findings, ctx)
+        clock("records", lambda c: (claim_records(c), coverage(c), c.tables.flat()), ctx)
+    return {k: round(v / len(docs), 3) for k, v in totals.items()}
+
+
+def steady(n: int, reps: int, seed_path: Path) -> tuple[dict, list[str]]:
+    import jieba
+
+    from auditor.ingest import document_from_text, read_document
+    from auditor.pipeline import audit_document
+    from auditor.synth import generate_report
+
+    texts = [generate_report(i)[0] for i in range(n)]
+    docs = [document_from_text(t, source=f"gen-{i:04d}.txt") for i, t in enumerate(texts)]
+    seed_doc = read_document(seed_path)
+    t0 = time.perf_counter()
+    for d in [seed_doc, *docs[:5]]:  # builds spaCy + jieba, loads the severity model
+        warm = audit_document(d)
+    warm_s = time.perf_counter() - t0
+    jieba.initialize()
+    jieba.lcut(texts[0])
+
+    seed_audit = [_time_each(audit_document, [seed_doc])[0][0] for _ in range(reps)]
+    seed_jieba = [_time_each(jieba.lcut, [seed_doc.text])[0][0] for _ in range(reps)]
+    gen_audit, gen_audit_cpu = _time_each(audit_document, docs)
+    gen_jieba, gen_jieba_cpu = _time_each(jieba.lcut, texts)
+    models = Counter(audit_document(d).model or "none" for d in docs[:20])
+    chars = sum(len(d.text) for d in docs)
+    res = {
+        "seed": {"source": seed_path.name, "chars": len(seed_doc.text), "audit_ms": round(_median(seed_audit), 2),
+                 "jieba_ms": round(_median(seed_jieba), 2),
+                 "ratio": round(_median(seed_audit) / _median(seed_jieba), 3), "reps": reps},
+        "generated": {"n": n, "mean_chars": round(chars / n), "audit_ms": round(sum(gen_audit) / n, 2),
+                      "audit_ms_median": round(_median(gen_audit), 2),
+                      "audit_ms_p90": round(sorted(gen_audit)[int(0.9 * (n - 1))], 2),
+                      "audit_cpu_ms": round(gen_audit_cpu * 1000 / n, 2),
+                      "jieba_ms": round(sum(gen_jieba) / n, 2), "jieba_cpu_ms": round(gen_jieba_cpu * 1000 / n, 2),
+                      "ratio": round(sum(gen_audit) / sum(gen_jieba), 3),
+                      "ratio_cpu": round(gen_audit_cpu / gen_jieba_cpu, 3) if gen_jieba_cpu else None,
+                      "audit_kchars_per_s": round(chars / sum(gen_audit), 1)},
+        "stages_ms": _stages(docs),
+        "warm_up_s": round(warm_s, 2),
+        "severity_model": dict(models),
+        "warnings": sorted(set(warm.warnings)),
+    }
+    return res, texts
+
+
+# ----------------------------------------------------------------------------- 2. cold start
+def _cold_runs(path: Path, reps: int) -> dict:
+    cmd = [str(BIN / "auditor"), "audit", str(path), "--format", "json"]
+    walls, cpus, out = [], [], b""
+    for _ in range(reps):
+        c0, t0 = _cpu_children(), time.perf_counter()
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO)
+        walls.append(time.perf_counter() - t0)
+        cpus.append(_cpu_children() - c0)
+        if proc.returncode not in (0, 1):
+            raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}")
+        out = proc.stdout
+    report = json.loads(out)
+    return {"file": path.name, "runs": reps, "wall_s": round(_median(walls), 3), "wall_min_s": round(min(walls), 3),
+            "cpu_s": round(_median(cpus), 3), "findings": len(report["findings"]),
+            "model": report.get("model") or report["report"].get("model"), "audit_ms": round(report.get("timing_ms") or 0)}
+
+
+def parse_importtime(stderr: str) -> tuple[float, list[tuple[str, float]]]:
+    """(total ms, [(top-level package, ms)] by self time, largest first) from ``-X importtime``."""
+    by_pkg: Counter = Counter()
+    for line in stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)", line)
+        if m:
+            by_pkg[m.group(2).split(".")[0]] += int(m.group(1)) / 1000
+    return sum(by_pkg.values()), [(k, round(v, 1)) for k, v in by_pkg.most_common()]
+
+
+def importtime(path: Path, top: int) -> dict:
+    code = ("import sys; sys.argv = ['auditor', 'audit', sys.argv[1], '--format', 'json']\n"
+            "import auditor.cli\ntry:\n    auditor.cli.main()\nexcept SystemExit:\n    pass\n")
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code, str(path)], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, cwd=REPO)
+    total, rows = parse_importtime(proc.stderr)
+    return {"total_ms": round(total), "modules": sum(1 for ln in proc.stderr.splitlines() if ln.startswith("import time:")) - 1,
+            "top": rows[:top]}
+
+
+def cold(seed_path: Path, reps: int, tmp: Path) -> dict:
+    from auditor.synth import generate_report
+
+    clean = tmp / "clean.txt"
+    clean.write_text(generate_report(3, errors=0)[0], encoding="utf-8")
+    subprocess.run([str(BIN / "auditor"), "--help"], stdout=subprocess.DEVNULL, cwd=REPO)  # page cache
+    return {"seed": _cold_runs(seed_path, reps), "no_findings": _cold_runs(clean, max(2, reps - 2)),
+            "importtime": importtime(seed_path, 12)}
+
+
+# ----------------------------------------------------------------------------- 3. peak RSS
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork and exec, so a child of this (large)
+# process would report the parent's size.
+_RSS_SCRIPT = """
+import json, re, sys
+from pathlib import Path
+def mb(): return int(re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1)) / 1024
+base = mb()
+from auditor.pipeline import audit_path
+paths = [Path(p) for p in sys.argv[1:]]
+audit_path(paths[0]); first = mb()
+for p in paths[1:]:
+    audit_path(p)
+print(json.dumps({"interpreter_mb": base, "after_first_mb": first, "peak_mb": mb(), "reports": len(paths)}))
+"""
+
+
+def peak_rss(seed_path: Path, texts: list[str], k: int, tmp: Path) -> dict:
+    folder = tmp / "rss"
+    folder.mkdir()
+    paths = [seed_path]
+    for i, t in enumerate(texts[:k]):
+        paths.append(folder / f"gen-{i:04d}.txt")
+        paths[-1].write_text(t, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", _RSS_SCRIPT, *map(str, paths)], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    return {k: round(v, 1) for k, v in json.loads(proc.stdout.splitlines()[-1]).items()}
+
+
+# ----------------------------------------------------------------------------- 4. batch
+def batch(texts: list[str], tmp: Path) -> dict:
+    sys.path.insert(0, str(HERE))
+    from bench_batch import run  # the batch engineer's runner: one fresh process per -j
+
+    folder = tmp / "batch-in"
+    folder.mkdir()
+    for i, t in enumerate(texts):
+        (folder / f"gen-{i:04d}.txt").write_text(t, encoding="utf-8")
+    saved, tempfile.tempdir = tempfile.tempdir, str(tmp)  # run() leaves its output dirs in the temp dir
+    try:
+        rows = {}
+        for jobs in (1, 2):
+            seconds, files, failed, steady_rate = run(folder, jobs, "local", 120.0)
+            rows[jobs] = {"seconds": round(seconds, 2), "files": files, "failed": failed,
+                          "files_per_s": round(files / seconds, 2), "steady_audits_per_s": round(steady_rate, 2)}
+    finally:
+        tempfile.tempdir = saved
+    return {"j1": rows[1], "j2": rows[2], "speedup": round(rows[2]["files_per_s"] / rows[1]["files_per_s"], 2),
+            "steady_speedup": round(rows[2]["steady_audits_per_s"] / rows[1]["steady_audits_per_s"], 2)
+            if rows[1]["steady_audits_per_s"] else None}
+
+
+# ----------------------------------------------------------------------------- 5. PDF ingestion
+def pdf(reps: int) -> dict:
+    import pypdfium2
+
+    from auditor.ingest import read_document
+
+    pdfs = sorted(REAL.glob("*.pdf")) if REAL.is_dir() else []
+    if not pdfs:
+        return {"files": [], "note": "no real PDFs (/work/shared absent)"}
+    read_document(pdfs[0])  # imports pypdfium2 and the PDF reader
+    files, total_ms, total_pages = [], 0.0, 0
+    for p in pdfs:
+        doc = pypdfium2.PdfDocument(str(p))
+        pages = len(doc)
+        doc.close()
+        times = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            read_document(p)
+            times.append((time.perf_counter() - t0) * 1000)
+        ms = _median(times)
+        files.append({"file": p.name, "pages": pages, "ms": round(ms, 1), "ms_per_page": round(ms / pages, 1)})
+        total_ms, total_pages = total_ms + ms, total_pages + pages
+    return {"files": files, "pages": total_pages, "ms_per_page": round(total_ms / total_pages, 1),
+            "generated": "not measured: auditor.synth renders txt, html and docx only"}
+
+
+# ----------------------------------------------------------------------------- report
+def verdicts(res: dict) -> dict:
+    out = {}
+    if "steady" in res:
+        out["audit_over_jieba"] = res["steady"]["generated"]["ratio"]
+    if "cold" in res:
+        out["cold_start_s"] = res["cold"]["seed"]["wall_s"]
+    if "rss" in res:
+        out["peak_rss_mb"] = res["rss"]["peak_mb"]
+    if "batch" in res:
+        out["batch_speedup"] = res["batch"]["speedup"]
+    if res.get("pdf", {}).get("files"):
+        out["pdf_ms_per_page"] = res["pdf"]["ms_per_page"]
+    return {k: {"value": v, "target": TARGETS[k], "holds": v >= TARGETS[k] if k == "batch_speedup" else v <= TARGETS[k]}
+            for k, v in out.items()}
+
+
+def markdown(res: dict) -> str:
+    m = res["machine"]
+    lines = ["# Benchmark", "",
+             f"{m['nproc']} CPUs ({m['cpu']}), Python {m['python']}; load average {m['loadavg_start'][0]:.2f} at start, "
+             f"{m['loadavg_end'][0]:.2f} at end; {res['args']}. Generated by `eval/bench.py`.", "",
+             "| measure | value | target | holds |", "|---|---|---|---|"]
+    names = {"audit_over_jieba": "audit / jieba.lcut (generated reports)", "cold_start_s": "cold start, seed report (s)",
+             "peak_rss_mb": "peak RSS per worker (MB)", "batch_speedup": "batch -j 2 / -j 1 throughput",
+             "pdf_ms_per_page": "PDF ingestion (ms/page)"}
+    for k, v in res["verdicts"].items():
+        op = "≥" if k == "batch_speedup" else "≤"
+        lines.append(f"| {names[k]} | {v['value']} | {op} {v['target']} | {'yes' if v['holds'] else 'no'} |")
+    if "steady" in res:
+        s, g = res["steady"]["seed"], res["steady"]["generated"]
+        lines += ["", "## Steady state (pipeline warm, Documents pre-ingested)", "",
+                  "| texts | chars | audit ms/report | jieba.lcut ms | audit/jieba |", "|---|---|---|---|---|",
+                  f"| {s['source']} | {s['chars']} | {s['audit_ms']} | {s['jieba_ms']} | {s['ratio']} |",
+                  f"| {g['n']} generated | {g['mean_chars']} (mean) | {g['audit_ms']} (median {g['audit_ms_median']}, "
+                  f"p90 {g['audit_ms_p90']}; CPU {g['audit_cpu_ms']}) | {g['jieba_ms']} (CPU {g['jieba_cpu_ms']}) "
+                  f"| {g['ratio']} (CPU {g['ratio_cpu']}) |",
+                  "", "Stages, mean ms per generated report: "
+                  + ", ".join(f"{k} {v}" for k, v in res["steady"]["stages_ms"].items())
+                  + f". Severity model in use: {res['steady']['severity_model']}."]
+    if "cold" in res:
+        c = res["cold"]
+        lines += ["", "## Cold start (`auditor audit FILE --format json`, fresh process)", "",
+                  "| file | findings | median wall s | min wall s | CPU s | runs |", "|---|---|---|---|---|---|"]
+        for key in ("seed", "no_findings"):
+            r = c[key]
+            lines.append(f"| {r['file']} | {r['findings']} | {r['wall_s']} | {r['wall_min_s']} | {r['cpu_s']} | {r['runs']} |")
+        it = c["importtime"]
+        lines += ["", f"`-X importtime`, one report: {it['total_ms']} ms in {it['modules']} modules; by top-level package (self ms): "
+                  + ", ".join(f"{k} {v}" for k, v in it["top"])]
+    if "rss" in res:
+        r = res["rss"]
+        lines += ["", f"## Peak RSS: {r['peak_mb']} MB after {r['reports']} reports "
+                  f"(interpreter {r['interpreter_mb']} MB, after the first report {r['after_first_mb']} MB)"]
+    if "batch" in res:
+        b = res["batch"]
+        lines += ["", "## Batch (`auditor batch`, local engine, fresh process each)", "",
+                  "| -j | files | failed | seconds | files/s | steady audits/s |", "|---|---|---|---|---|---|"]
+        for j in ("j1", "j2"):
+            r = b[j]
+            lines.append(f"| {j[1]} | {r['files']} | {r['failed']} | {r['seconds']} | {r['files_per_s']} "
+                         f"| {r['steady_audits_per_s']} |")
+        lines += ["", f"Speed-up {b['speedup']}× (steady {b['steady_speedup']}×)."]
+    if res.get("pdf", {}).get("files"):
+        p = res["pdf"]
+        lines += ["", "## PDF ingestion (`read_document`, median)", "", "| file | pages | ms | ms/page |", "|---|---|---|---|"]
+        lines += [f"| {f['file']} | {f['pages']} | {f['ms']} | {f['ms_per_page']} |" for f in p["files"]]
+        lines += ["", f"Overall {p['ms_per_page']} ms/page; generated PDFs {p['generated']}."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, help="generated reports (default 200, 30 with --quick)")
+    ap.add_argument("--quick", action="store_true", help="fewer reports and repetitions (< 40 s)")
+    ap.add_argument("--only", nargs="*", choices=("steady", "cold", "rss", "batch", "pdf"), help="run only these parts")
+    ap.add_argument("--out", type=Path, help="where bench.json and bench.md go (default eval/results; "
+                                             "with --only nothing is written unless given)")
+    args = ap.parse_args()
+    n = args.n or (30 if args.quick else 200)
+    parts = set(args.only or ("steady", "cold", "rss", "batch", "pdf"))
+    res: dict = {"args": f"n={n}{' quick' if args.quick else ''}", "machine": machine()}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="auditor-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        seed_path, res["seed"] = _seed_or_generated(tmp)
+        texts = None
+        if parts & {"steady", "rss", "batch"}:
+            if "steady" in parts:
+                res["steady"], texts = steady(n, 5 if args.quick else 20, seed_path)
+            else:
+                from auditor.synth import generate_report
+
+                texts = [generate_report(i)[0] for i in range(n)]
+        if "cold" in parts:
+            res["cold"] = cold(seed_path, 3 if args.quick else 5, tmp)
+        if "rss" in parts:
+            res["rss"] = peak_rss(seed_path, texts, 5 if args.quick else 20, tmp)
+        if "batch" in parts:
+            res["batch"] = batch(texts, tmp)
+        if "pdf" in parts:
+            res["pdf"] = pdf(1 if args.quick else 3)
+    res["machine"]["loadavg_end"] = list(os.getloadavg())
+    res["seconds"] = round(time.perf_counter() - started, 1)
+    res["verdicts"] = verdicts(res)
+    md = markdown(res)
+    print(md)
+    out = args.out or (None if args.only else HERE / "results")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "bench.json").write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (out / "bench.md").write_text(md, encoding="utf-8")
+    print(f"({res['seconds']} s" + (f"; written {out / 'bench.json'} and bench.md)" if out else ")"))
+
+
+if __name__ == "__main__":
+    main()
