@@ -1,1 +1,111 @@
-"""Rules comparing a report with last year's."""
+"""Rules comparing a report with last year's (``ctx.previous``, format-2021.md relation 6).
+
+``ctx.previous`` is set by ``auditor audit --previous`` and, in batch mode, by the pairing of
+consecutive years of one agency (``auditor.pairing``). Its ``config["source"]`` names the file.
+When both years are known and not consecutive the rules stay silent: comparing with the wrong
+year would report differences that are not errors. ``cross_year.delta`` (较上年/同比 claims)
+lives with the claims in ``narrative.py``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..tables.model import Cell
+from .arith import differs
+from .context import CheckContext
+from .finding import CellEvidence, Finding
+from .registry import rule
+
+ROLL_FORWARD_ROWS = {"rules": "规章", "normative_docs": "行政规范性文件"}
+
+
+def _last_year(ctx: CheckContext) -> CheckContext | None:
+    prev = ctx.previous
+    if prev is None:
+        return None
+    if ctx.facts.year and prev.facts.year and prev.facts.year != ctx.facts.year - 1:
+        return None
+    return prev
+
+
+def _previous_name(prev: CheckContext) -> str:
+    return f"{prev.facts.year}年度报告" if prev.facts.year else "上一年度报告"
+
+
+def _previous_cell(prev: CheckContext, cell: Cell) -> CellEvidence:
+    """Last year's cell: no offsets (they index last year's text), its source instead."""
+    return CellEvidence(cell.table, cell.row, cell.column, cell.value,
+                        source=prev.config.get("source") or _previous_name(prev))
+
+
+def _cell_span(ctx: CheckContext, cell: Cell) -> list:
+    """The row label through the cell, when the label is near; else the cell alone."""
+    row_key = cell.key.rsplit(".", 1)[0]
+    label = next((lm for lm in ctx.tables.labels if lm.key == row_key and lm.start <= cell.start), None)
+    start = label.start if label and cell.start - label.start < 400 else cell.start
+    return [ctx.text_ev(start, cell.end)] if cell.end > start else []
+
+
+def _known(cell: Cell | None) -> bool:
+    return cell is not None and cell.value is not None
+
+
+@rule(code="CY001", check="cross_year.carry_over", default="medium",
+      message="表三“二、上年结转政府信息公开申请数量”“{column}”栏为{stated}，"
+              "但{previous}“四、结转下年度继续办理”为{expected}")
+def carried_over_matches_last_year(ctx: CheckContext) -> Iterator[Finding]:
+    """本年“二、上年结转”与上一年度报告“四、结转下年度继续办理”不一致（表三逐列）。
+
+    This year's 二、上年结转 equals last year's 四、结转下年度继续办理, per column of 表三.
+
+    **反例** 2022年报告“四、结转下年度继续办理 总计 3”，2023年报告“二、上年结转 总计 0”
+    **正例** 2023年报告“二、上年结转 总计 3”
+    """
+    prev = _last_year(ctx)
+    if prev is None:
+        return
+    for col in ctx.template.tables["applications"].columns:
+        this = ctx.tables.cells.get(f"applications.carried_over.{col.key}")
+        last = prev.tables.cells.get(f"applications.carried_forward.{col.key}")
+        if not (_known(this) and _known(last)) or not differs(this.value, last.value):
+            continue
+        yield ctx.finding("CY001", stated=this.value, expected=last.value,
+                          evidence=_cell_span(ctx, this) + [ctx.cell_ev(this), _previous_cell(prev, last)],
+                          column=col.label, previous=_previous_name(prev),
+                          facts={"table": "applications", "row": "carried_over", "column": col.key,
+                                 "kind": "carry_over"})
+
+
+@rule(code="CY003", check="cross_year.carry_over", default="low",
+      message="表二“{row}”现行有效件数为{stated}，但按{previous}现行有效{last}件加本年制发{issued}件、"
+              "减本年废止{repealed}件应为{expected}件")
+def in_force_rolls_forward(ctx: CheckContext) -> Iterator[Finding]:
+    """现行有效件数不等于上一年度现行有效件数加本年制发、减本年废止（规章、行政规范性文件）。
+
+    现行有效件数 = last year's 现行有效件数 + 本年制发 − 本年废止 (规章, 行政规范性文件).
+
+    Expected rather than mandated (documents also lapse or get re-counted), hence low.
+    2019-format tables have no 现行有效件数 and are skipped.
+
+    **反例** 2022年“规章 现行有效 10”，2023年“制发 2 废止 1 现行有效 13”
+    **正例** 2023年“制发 2 废止 1 现行有效 11”
+    """
+    prev = _last_year(ctx)
+    if prev is None or ctx.facts.format != "2021" or prev.facts.format != "2021":
+        return
+    for row, name in ROLL_FORWARD_ROWS.items():
+        now = ctx.tables.cells.get(f"active.{row}.in_force")
+        issued = ctx.tables.cells.get(f"active.{row}.issued")
+        repealed = ctx.tables.cells.get(f"active.{row}.repealed")
+        last = prev.tables.cells.get(f"active.{row}.in_force")
+        if not all(_known(c) for c in (now, issued, repealed, last)):
+            continue
+        expected = last.value + issued.value - repealed.value
+        if not differs(now.value, expected):
+            continue
+        yield ctx.finding("CY003", stated=now.value, expected=expected,
+                          evidence=_cell_span(ctx, now) + [ctx.cell_ev(c) for c in (now, issued, repealed)]
+                          + [_previous_cell(prev, last)],
+                          row=name, previous=_previous_name(prev), last=last.value, issued=issued.value,
+                          repealed=repealed.value,
+                          facts={"table": "active", "row": row, "column": "in_force", "kind": "roll_forward"})

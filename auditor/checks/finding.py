@@ -28,15 +28,32 @@ class CellEvidence:
     start: int | None = None
     end: int | None = None
     kind: str = "cell"
+    source: str | None = None  # another report's cell (cross_year): its source; no offsets then
 
     def to_dict(self) -> dict:
         d = {"kind": "cell", "table": self.table, "row": self.row, "column": self.column, "value": self.value}
         if self.start is not None:
             d.update(start=self.start, end=self.end)
+        if self.source is not None:
+            d["source"] = self.source
         return d
 
 
-Evidence = TextEvidence | CellEvidence
+@dataclass(frozen=True)
+class SourceEvidence:
+    """Another report a finding points to (meta.copied): its source and a quote from it."""
+
+    source: str
+    quote: str
+    kind: str = "source"
+    start: None = None  # no span in this report's text
+    end: None = None
+
+    def to_dict(self) -> dict:
+        return {"kind": "source", "source": self.source, "quote": self.quote}
+
+
+Evidence = TextEvidence | CellEvidence | SourceEvidence
 
 
 @dataclass(frozen=True)

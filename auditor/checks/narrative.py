@@ -70,7 +70,9 @@ def narrative_matches_table(ctx: CheckContext) -> Iterator[Finding]:
         others = [e for e in evaluated if e is not primary and e.value is not None and e.value != primary.value]
         other_text = ("；其他可能对应的口径" + "、".join(f"{describe(ctx, e.expr)}为{_fmt(e.value)}" for e in others)
                       + "，均不相符") if others else ""
+        # guideline: a headline cell is high; one applicant column or a numbered sub-row medium
         yield ctx.finding("NT001", stated=_fmt_num(c.value), expected=primary.value,
+                          severity="high" if primary.headline else "medium",
                           evidence=[ctx.text_ev(c.start, c.end)] + [ctx.cell_ev(x) for x in primary.cells],
                           quote=c.quote.replace("\n", ""), cell=describe(ctx, primary.expr), others=other_text,
                           facts={"headline": primary.headline, "approx": c.approx, "metric": c.metric,
@@ -143,7 +145,8 @@ def _near_miss(ctx: CheckContext, total: Claim, parts: list[Claim]) -> bool:
     return abs(sum(p.value for p in parts) + sum(others) - total.value) > TOL
 
 
-_SHARE = regex.compile(r"^[，,]?(?:占(?:比)?(?:了)?(?:全部|总数|总量|总体|申请总数|全年)?(?:的)?(?:比例)?(?:为|达|约)?|比例为|比重为)$")
+_SHARE = regex.compile(r"^[，,]?(?:所?占(?:比|比例|比重)?(?:了)?(?:全部|总数|总量|总体|申请总数|全年)?(?:的)?(?:比例|比重)?"
+                       r"(?:为|达|约|达到)?|(?:所占)?(?:比例|比重)(?:为|达|是)?)$")
 
 
 def _share_links(ctx: CheckContext) -> Iterator[tuple[Claim, Claim]]:
@@ -173,10 +176,24 @@ def _denominators(ctx: CheckContext, count: Claim) -> list[Claim]:
         d = claims[j]
         if d.extra.get("para") != para:
             break
-        if d.kind == "count" and d.unit and d.unit == count.unit and d.value >= count.value and d not in out \
-                and (d.role == "total" or (d.role == "plain" and "共" in d.qualifiers)):
+        whole = d.role == "total" or (d.role == "plain" and "共" in d.qualifiers) or _whole_of(d, count)
+        if d.kind == "count" and d.unit and d.unit == count.unit and d.value >= count.value and d not in out and whole:
             out.append(d)
     return out
+
+
+def _ratio_severity(true: float, pct: Claim) -> str:
+    """Another rounding of the exact ratio at its precision — the truncation, 28.96% for 28.968% —
+    is low; anything else (1.3% for 1.24%) medium (models/severity-guideline.md)."""
+    unit = 10.0 ** -pct.decimals
+    truncated = int(true / unit + 1e-9) * unit
+    return "low" if abs(pct.value - truncated) < unit / 1000 else "medium"
+
+
+def _whole_of(d: Claim, count: Claim) -> bool:
+    """受理申请569件 … 公民个人提出申请475件: an applicant's count is a share of the applications."""
+    return (any("@" in c for c in count.candidates) and bool(d.candidates)
+            and all(c.startswith("applications:") and "@" not in c for c in d.candidates))
 
 
 def _rounds_to(true_pct: float, stated: float, decimals: int, truncation: bool = True) -> bool:
@@ -203,8 +220,9 @@ def share_matches_figures(ctx: CheckContext) -> Iterator[Finding]:
         if any(_rounds_to(count.value / d.value * 100, pct.value, pct.decimals, trunc) for d in dens):
             continue
         den = dens[0]
-        true = round(count.value / den.value * 100, 2)
-        yield ctx.finding("NT003", stated=pct.value, expected=true,
+        exact = count.value / den.value * 100
+        true = round(exact, 2)
+        yield ctx.finding("NT003", stated=pct.value, expected=true, severity=_ratio_severity(exact, pct),
                           evidence=[ctx.text_ev(count.start, pct.end), ctx.text_ev(den.start, den.end)],
                           quote=ctx.text[count.start:pct.end].replace("\n", ""), num=_fmt(_fmt_num(count.value)),
                           den=_fmt(_fmt_num(den.value)),
@@ -214,7 +232,7 @@ def share_matches_figures(ctx: CheckContext) -> Iterator[Finding]:
 _RATE = regex.compile(r"(办结|答复|回复|办理|处理|采纳|受理)率(?:为|达到|达|是)?$")
 _RATE_VERB = {"办结": "办结|办理完", "答复": "答复|回复", "回复": "回复|答复", "办理": "办理|办结", "处理": "处理|办结",
               "采纳": "采纳", "受理": "受理"}
-_BASE = regex.compile(r"受理|收到|接收|接到|新收|共|收悉")
+_BASE = regex.compile(r"受理|收到|接收|接到|新收|共|收悉|办理")
 
 
 def _rate_links(ctx: CheckContext) -> Iterator[tuple[Claim, Claim, Claim]]:
@@ -249,7 +267,7 @@ def rate_matches_counts(ctx: CheckContext) -> Iterator[Finding]:
         true = count.value / base.value * 100
         if _rounds_to(true, pct.value, pct.decimals, trunc):
             continue
-        yield ctx.finding("NT006", stated=pct.value, expected=round(true, 2),
+        yield ctx.finding("NT006", stated=pct.value, expected=round(true, 2), severity=_ratio_severity(true, pct),
                           evidence=[ctx.text_ev(count.start, pct.end), ctx.text_ev(base.start, base.end)],
                           quote=ctx.text[count.start:pct.end].replace("\n", ""), num=_fmt(_fmt_num(count.value)),
                           den=_fmt(_fmt_num(base.value)),
@@ -280,30 +298,53 @@ def _head(claim: Claim, ctx: CheckContext) -> str:
     return _HEAD_DROP.sub("", left)
 
 
+def _right_head(claim: Claim, ctx: CheckContext) -> str:
+    """The words right after the unit (23个政务新媒体实行…), for counts written before their noun."""
+    right = "".join(ctx.text[claim.end:claim.sentence[1]].split())
+    return regex.split(r"[，,；;：:、。（()）]", right)[0][:12]
+
+
+def _shared_noun(x: str, y: str) -> str:
+    """Longest common run of at least four characters, two of them not generic."""
+    best = ""
+    for i in range(len(x)):
+        for j in range(i + 4, len(x) + 1):
+            sub = x[i:j]
+            if sub in y and len(sub) > len(best) and sum(ch not in _GENERIC for ch in sub) >= 2:
+                best = sub
+    return best
+
+
 def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
-    """Untabled figures: the same subject (same verb-object head and a shared specific word,
-    e.g. 审计信息栏目/专栏 公开信息) given two different exact values in different sentences."""
+    """Untabled figures of one subject given two different exact values in different sentences:
+    the same head and a shared specific word (审计信息栏目/专栏 公开信息), or a part larger than
+    its whole, is a contradiction (medium); near-equal counts of one noun (政务新媒体24个 … 对23个
+    政务新媒体实行监测) are worth a look, not proof (info)."""
     pool = [c for c in ctx.claims if not c.candidates and c.kind == "count" and c.role in ("plain", "total")
             and not c.approx and c.unit]
     for i, a in enumerate(pool):
         ha = _head(a, ctx)
-        if len(ha) < 4:
-            continue
         for b in pool[i + 1:]:
             if b.sentence == a.sentence or b.unit != a.unit or b.value == a.value:
                 continue
             hb = _head(b, ctx)
-            if len(hb) < 4 or ha[-4:] != hb[-4:]:
+            same_head = len(ha) >= 4 and len(hb) >= 4 and ha[-4:] == hb[-4:]
+            severity = None
+            if same_head:
+                specific_a = {ha[k:k + 2] for k in range(len(ha) - 1)} - {hb[-4:][k:k + 2] for k in range(3)}
+                specific_b = {hb[k:k + 2] for k in range(len(hb) - 1)}
+                if {bg for bg in specific_a & specific_b if not set(bg) <= _GENERIC} or _part_exceeds_whole(ctx, a, b):
+                    severity = "medium"
+            near = abs(a.value - b.value) <= max(1.0, 0.05 * max(a.value, b.value))
+            if severity is None and near and (same_head or _shared_noun(
+                    ha[-8:] + "|" + _right_head(a, ctx), hb[-8:] + "|" + _right_head(b, ctx))):
+                severity = "info"
+            if severity is None:
                 continue
-            specific_a = {ha[k:k + 2] for k in range(len(ha) - 1)} - {hb[-4:][k:k + 2] for k in range(3)}
-            specific_b = {hb[k:k + 2] for k in range(len(hb) - 1)}
-            shared = {bg for bg in specific_a & specific_b if not set(bg) <= _GENERIC}
-            if not shared and not _part_exceeds_whole(ctx, a, b):
-                continue
-            yield ctx.finding("NT004", stated=_fmt_num(b.value), expected=_fmt_num(a.value),
+            yield ctx.finding("NT004", stated=_fmt_num(b.value), expected=_fmt_num(a.value), severity=severity,
                               evidence=[ctx.text_ev(a.start, a.end), ctx.text_ev(b.start, b.end)],
                               first=a.quote.replace("\n", ""), second=b.quote.replace("\n", ""),
-                              facts={"linked": False})
+                              facts={"linked": False, "provable": severity == "medium"})
 
 
 _WHOLE = regex.compile(r"共|全年|累计|合计|总计")
@@ -311,8 +352,8 @@ _WHOLE = regex.compile(r"共|全年|累计|合计|总计")
 
 def _part_exceeds_whole(ctx: CheckContext, a: Claim, b: Claim) -> bool:
     """共公开政府信息2080条 … 依托门户网站公开信息2081条: a channel larger than the whole."""
-    whole_a = bool(_WHOLE.search(ctx.text[a.sentence[0]:a.number[0]][-16:]))
-    whole_b = bool(_WHOLE.search(ctx.text[b.sentence[0]:b.number[0]][-16:]))
+    whole_a = a.role == "total" or bool(_WHOLE.search(ctx.text[a.sentence[0]:a.number[0]][-16:]))
+    whole_b = b.role == "total" or bool(_WHOLE.search(ctx.text[b.sentence[0]:b.number[0]][-16:]))
     if whole_a == whole_b:
         return False
     whole, part = (a, b) if whole_a else (b, a)

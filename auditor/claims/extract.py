@@ -27,6 +27,9 @@ _DELTA = regex.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|减
 _DELTA_CTX = regex.compile(r"较上一?年|同比|比上一?年|与上一?年|与去年|较去年|比去年|上年同期|较20\d\d年|比20\d\d年")
 _ALL = regex.compile(r"全部|均为|都是|均是|全为")
 _EXTRA = regex.compile(r"另有|另外|此外|另")
+_APPEAL_TERMS = regex.compile(r"行政复议|行政诉讼|复议|诉讼")
+_DECREASE = regex.compile(r"减少|下降|降低|减|少(?:了)?$")
+_SEMICOLON = regex.compile(r"[；;]")
 _UNIT_FAMILY = {"份": "件", "宗": "件", "起": "件"}
 
 
@@ -159,7 +162,7 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
             next_start = idx[k + 1][0] if k + 1 < len(qs) else len(s.compact)
             lb, rb = _clause_bounds(s, ci, cj, prev_end, next_start)
             left, right = s.compact[lb:ci], s.compact[cj:rb]
-            appeal_terms = list(regex.finditer(r"行政复议|行政诉讼|复议|诉讼", left + right))
+            appeal_terms = list(_APPEAL_TERMS.finditer(left + right))
             if appeal_terms:
                 appeals_group = "review" if "复议" in appeal_terms[-1].group() else "litigation"
             metric_key, candidates, qualifiers = None, (), []
@@ -170,7 +173,7 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
             elif _DELTA.search(left) and (_DELTA_CTX.search(left + right) or _DELTA_CTX.search(s.compact[:ci])):
                 role = "delta"
                 qualifiers.append("较上年")
-                qualifiers.append("减少" if regex.search(r"减少|下降|降低|减|少(?:了)?$", left) else "增加")
+                qualifiers.append("减少" if _DECREASE.search(left) else "增加")
             clause = left + right
             countable = role == "plain" and q.kind == "count" and q.unit in lex.table_units
             found = _find_metric(lex, ents, lb, ci, cj, rb, clause, topics) if countable else None
@@ -282,7 +285,7 @@ def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, senten
         return
     m = _OPENER.match(after)
     if m:
-        stop = regex.compile(r"[；;]").search(s.compact, cj)
+        stop = _SEMICOLON.search(s.compact, cj)
         opens.append(_Open(total=me, end=stop.start() if stop else len(s.compact),
                            exhaustive=bool(_EXHAUSTIVE.search(m.group())), group=0))
         return

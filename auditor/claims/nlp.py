@@ -1,4 +1,4 @@
-"""The spaCy pipeline of the claims stage, built once per process.
+"""Term tagging for the claims stage, and the spaCy pipeline it reproduces; each built once per process.
 
 ``spacy.blank("zh")`` with a jieba segmenter whose dictionary is the project's compact domain
 dictionary (every lexicon term and a few domain words, from ``patterns/metrics.yaml``) instead
@@ -42,18 +42,25 @@ def domain_dictionary() -> bytes:
 
 def _import_jieba():
     """``import jieba`` without the pkg_resources it would import (~0.2 s) only to locate its
-    default dictionary, which it then opens by path instead."""
-    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
-        import jieba
+    default dictionary, which it then opens by path instead. The global import lock keeps other
+    threads from importing pkg_resources meanwhile."""
+    import _imp
 
-        return jieba
-    sys.modules["pkg_resources"] = None  # makes ``import pkg_resources`` raise ImportError
+    _imp.acquire_lock()
     try:
-        import jieba
+        if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+            import jieba
+
+            return jieba
+        sys.modules["pkg_resources"] = None  # makes ``import pkg_resources`` raise ImportError
+        try:
+            import jieba
+        finally:
+            if sys.modules.get("pkg_resources", 0) is None:
+                del sys.modules["pkg_resources"]
+        return jieba
     finally:
-        if sys.modules.get("pkg_resources", 0) is None:
-            del sys.modules["pkg_resources"]
-    return jieba
+        _imp.release_lock()
 
 
 def _jieba_tokenizer():
@@ -167,7 +174,7 @@ class TermTagger:
 
     def __call__(self, text: str) -> list[Tag]:
         words = self.words(text)
-        found = []  # (-words, first word, label, key)
+        found = []  # (-length in words, index of the first word, label, key): longest, then leftmost first
         for i, w in enumerate(words):
             for pattern, label, key in self._by_first.get(w, ()):
                 n = len(pattern)

@@ -6,11 +6,16 @@ whitespace-free ``compact`` form; ``offsets`` maps each compact character back.
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import chain
 
 import regex
 
 _END = regex.compile(r"[。！？!?]|\n\s*\n|\n(?=\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.．、](?!\d)|第[一二三四五六七八九十]+[条章]))")
+
+_NON_SPACE = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -27,14 +32,7 @@ class Sentence:
 
     def compact_index(self, offset: int) -> int:
         """First compact index at or after a text offset."""
-        lo, hi = 0, len(self.offsets)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.offsets[mid] < offset:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        return bisect_left(self.offsets, offset)
 
 
 def split_sentences(text: str, exclude: list[tuple[int, int]] = ()) -> list[Sentence]:
@@ -64,8 +62,7 @@ def split_sentences(text: str, exclude: list[tuple[int, int]] = ()) -> list[Sent
 
 
 def _add(out: list[Sentence], text: str, start: int, end: int, para: int) -> None:
-    seg = text[start:end]
-    keep = [i for i, ch in enumerate(seg) if not ch.isspace()]
-    if keep:
-        out.append(Sentence(start + keep[0], start + keep[-1] + 1, "".join(seg[i] for i in keep),
-                            tuple(start + i for i in keep), para))
+    runs = [m.span() for m in _NON_SPACE.finditer(text, start, end)]  # \S is exactly not str.isspace()
+    if runs:
+        out.append(Sentence(runs[0][0], runs[-1][1], "".join(text[a:b] for a, b in runs),
+                            tuple(chain.from_iterable(range(a, b) for a, b in runs)), para))

@@ -123,11 +123,16 @@ def constrained(proba_row, classes, rule_severity: str) -> tuple[str, float]:
 
     The model predicts a move (down, keep, up), never a level, so it can move a finding one level
     at most, and where it saw no evidence for a move it keeps the rule's severity. Ties keep.
+    Nothing moves into or out of ``info``.
     """
     base = SEVERITY_RANK[rule_severity]
     best, best_p = rule_severity, -1.0
     for move, p in zip(classes, proba_row):
         rank = base + MOVES[str(move)]
+        if rule_severity == "info" or RANK_SEVERITY.get(rank) == "info":
+            # info means "not provable": a rule's judgement of its evidence, not the model's to change
+            if move != "keep":
+                continue
         if rank in RANK_SEVERITY and (p > best_p or (p == best_p and move == "keep")):
             best, best_p = RANK_SEVERITY[rank], float(p)
     return best, max(best_p, 0.0)

@@ -4,7 +4,8 @@ A case gives a report as ``text`` (verbatim), or as ``narrative`` plus ``rows`` 
 small consistent 2021 report rendered here (PDF-text layout: a row per line). ``expect`` lists
 the findings of the file's code: each ``quote`` must be inside one of the finding's text
 evidence quotes, and ``stated``/``expected`` must equal when given. ``expect: []`` is a passing
-case. ``previous`` (same shape) is last year's report.
+case. ``previous`` (same shape) is last year's report. ``copies`` (meta.copied) are the batch's
+matches for this report, each located by its ``quote`` in the rendered text.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from auditor.checks import get_rules
 from auditor.config import defaults
 from auditor.pipeline import audit_text
 from casekit import render
+from reportkit import copies_in
 
 CASES = Path(__file__).parent / "cases"
 def _load():
@@ -34,7 +36,10 @@ def test_case(code, case):
     config = defaults()
     for section, values in (case.get("config") or {}).items():
         config[section].update(values)
-    report = audit_text(render(case, year), filename="case.txt", previous=prev_text, select_rules=[code], config=config)
+    text = render(case, year)
+    if case.get("copies"):  # meta.copied: the batch's matches for this report
+        config["copies"] = copies_in(text, case["copies"])
+    report = audit_text(text, filename="case.txt", previous=prev_text, select_rules=[code], config=config)
     assert not report.errors, report.errors
     got = [f for f in report.findings if f.code == code]
     expect = case.get("expect") or []

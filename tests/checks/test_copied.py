@@ -79,7 +79,7 @@ def test_rule_turns_matches_into_findings_and_is_silent_alone():
     from auditor.ingest import document_from_text
     from auditor.pipeline import audit_document
 
-    rep = audit_document(document_from_text(text, source="b.txt"), config={"copies": (match,)})
+    rep = audit_document(document_from_text(text, source="b.txt"), config={"copies": (match,)}, severity_model=False)
     (f,) = [f for f in rep.findings if f.code == "MT004"]
     assert (f.severity, f.stated, f.check) == ("medium", 0.88, "meta.copied")
     d = f.to_dict()
@@ -87,6 +87,23 @@ def test_rule_turns_matches_into_findings_and_is_silent_alone():
     assert d["evidence"][1] == {"kind": "source", "source": "in/a.txt", "quote": COPIED[:80]}
     assert "in/a.txt" in f.message and "张店区行政审批服务局" in f.message
     own = CopyMatch(start, end, 1.0, "in/z.txt", "x", "淄川区行政审批服务局", 2022, True)
-    rep = audit_document(document_from_text(text, source="b.txt"), config={"copies": (own,)})
+    rep = audit_document(document_from_text(text, source="b.txt"), config={"copies": (own,)}, severity_model=False)
     (f,) = [f for f in rep.findings if f.code == "MT004"]
     assert f.severity == "low" and "本单位2022年度报告" in f.message
+
+
+def test_findings_pointing_at_other_reports_render_in_every_format():
+    from auditor.ingest import document_from_text
+    from auditor.pipeline import audit_document
+    from auditor.render import FORMATS, render
+    from reportkit import copies_in
+
+    this = report_text(Spec("张店区行政审批服务局", 2023, carried_over=(1, 0, 0, 0, 0, 0), active_normative=(2, 1, 12)))
+    last = report_text(Spec("张店区行政审批服务局", 2022, carried_forward=(2, 0, 0, 0, 0, 0)))
+    copies = copies_in(this, [{"quote": "（一）", "similarity": 0.9, "other_source": "x.txt",
+                               "other_agency": "淄川区行政审批服务局", "other_year": 2023}])
+    rep = audit_document(document_from_text(this, source="a.txt"), previous=document_from_text(last, source="p.txt"),
+                         config={"copies": copies})
+    assert {"MT004", "CY001", "CY003"} <= {f.code for f in rep.findings}
+    for fmt in FORMATS:
+        assert render(rep, fmt)

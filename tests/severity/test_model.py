@@ -120,6 +120,8 @@ def test_constrained_moves_at_most_one_level_and_stays_on_the_scale():
     assert constrained([0.7, 0.2, 0.1], classes, "info") == ("info", 0.2)  # no level below info
     assert constrained([0.1, 0.2, 0.7], classes, "high") == ("high", 0.2)  # none above high
     assert constrained([0.4, 0.4, 0.2], classes, "low") == ("low", 0.4)  # a tie keeps the rule's
+    assert constrained([0.7, 0.2, 0.1], classes, "low") == ("low", 0.2)  # never into info
+    assert constrained([0.1, 0.2, 0.7], classes, "info") == ("info", 0.2)  # never out of info
     assert constrained([1.0], np.array(["keep"]), "medium") == ("medium", 1.0)
 
 
@@ -137,8 +139,9 @@ def test_assign_severity_never_moves_more_than_one_level(monkeypatch):
     fs = [finding(severity=s) for s in ("high", "medium", "low", "info")]
     out, name, warnings = assign_severity(fs, CTX)
     assert name == store.MODEL_NAME and warnings == []
-    assert [f.severity for f in out] == ["medium", "low", "info", "info"]
-    assert [f.severity_score for f in out] == [0.7, 0.7, 0.7, 0.2]
+    # low does not drop to info: "not provable" is the rule's judgement, never the model's
+    assert [f.severity for f in out] == ["medium", "low", "low", "info"]
+    assert [f.severity_score for f in out] == [0.7, 0.7, 0.2, 0.2]
 
 
 def test_a_model_that_cannot_predict_keeps_rule_severities(monkeypatch):
