@@ -1,0 +1,160 @@
+"""Batch mode: many report files -> a results directory (``auditor batch``, docs/batch.md).
+
+Two passes over the inputs, both on the chosen engine (a local process pool or dask):
+
+1. scan: read each file, its sha256, agency and year, and its narrative paragraphs' 5-grams;
+   a file that cannot be read becomes its error row here;
+2. audit: each readable file with last year's report of the same agency (``auditor.pairing``)
+   and its copied paragraphs (``auditor.similarity``, computed once over the whole batch).
+
+Results are written as they complete (``outputs.ResultWriter``): only the scans' small
+signatures are kept in memory, never the reports.
+
+Exit codes: 0 every file audited and no finding at or above ``fail_on``; 1 findings at or above
+``fail_on``; 2 usage error or no inputs; 3 some files failed (takes precedence over 1).
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .tasks import AuditResult, AuditTask, ScanResult, ScanTask, audit, scan
+
+__all__ = ["run_batch", "DEFAULT_TIMEOUT", "EXIT_OK", "EXIT_FINDINGS", "EXIT_USAGE", "EXIT_FAILED"]
+
+DEFAULT_TIMEOUT = 120.0
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+_FAIL_ON = ("high", "medium", "low", "info", "none")
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _progress(console):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TimeRemainingColumn(), console=console, disable=not console.is_terminal, transient=False)
+
+
+def _usage_error(console, message: str) -> int:
+    console.print(f"[red]错误：[/red]{message}")
+    return EXIT_USAGE
+
+
+def run_batch(inputs, out, *, jobs: int = 1, resume: bool = False, engine: str = "local",
+              scheduler: str | None = None, fail_on: str = "none", timeout: float = DEFAULT_TIMEOUT,
+              max_bytes: int | None = None, console=None, _engine=None) -> int:
+    """Audit every report under ``inputs`` into ``out``; returns the exit code.
+
+    ``_engine`` replaces the engine built from ``engine``/``jobs``/``scheduler`` (tests).
+    """
+    from ..ingest import DEFAULT_MAX_BYTES
+    from .engines import EngineError, open_engine
+    from .inputs import InputsError, collect_inputs
+    from .outputs import ResultWriter, print_summary
+
+    console = console or _console()
+    out = Path(out)
+    if jobs < 1 or timeout <= 0 or fail_on not in _FAIL_ON:
+        return _usage_error(console, f"参数无效：-j 须≥1，超时须>0，--fail-on 须为 {'/'.join(_FAIL_ON)}")
+    if out.exists() and not out.is_dir():
+        return _usage_error(console, f"结果目录 {out} 已存在且不是目录")
+    try:
+        files = collect_inputs(inputs, exclude=out)
+    except InputsError as exc:
+        return _usage_error(console, str(exc))
+    if not files:
+        return _usage_error(console, "没有找到可审核的报告文件")
+    limit = max_bytes or DEFAULT_MAX_BYTES
+    t0 = time.perf_counter()
+    try:
+        eng = _engine or open_engine(engine, jobs=jobs, timeout=timeout, scheduler=scheduler)
+        with eng, ResultWriter(out) as writer, _progress(console) as progress:
+            scans = _scan_all(eng, files, limit, timeout, writer, progress)
+            n_readable = len(scans)
+            planned = _plan_audits(scans, files, writer, resume, limit, timeout)
+            del scans  # the paragraph signatures are no longer needed
+            _audit_all(eng, planned, writer, progress, n_readable)
+    except EngineError as exc:
+        return _usage_error(console, str(exc))
+    except KeyboardInterrupt:
+        console.print(f"[yellow]已中断[/yellow]：已完成的结果保留在 {out}")
+        raise
+    print_summary(console, writer.tally, time.perf_counter() - t0, out)
+    if writer.tally.failed:
+        return EXIT_FAILED
+    if fail_on != "none" and writer.tally.worst >= _rank(fail_on):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _rank(level: str) -> int:
+    from ..checks.finding import SEVERITY_RANK
+
+    return SEVERITY_RANK[level]
+
+
+def _scan_all(eng, files, limit, timeout, writer, progress) -> list[ScanResult]:
+    bar = progress.add_task("读取", total=len(files))
+    tasks = (ScanTask(f.path, limit, timeout) for f in files)
+    scans: list[ScanResult] = []
+    for res in eng.run(scan, tasks, lambda task, failure: ScanResult(task.path, failure=failure)):
+        progress.advance(bar)
+        if res.failure:
+            writer.write_failure(res.source, res.failure, sha256=res.sha256, seconds=res.seconds)
+        else:
+            scans.append(res)
+    scans.sort(key=lambda s: s.source)
+    return scans
+
+
+def _plan_audits(scans: list[ScanResult], files, writer, resume: bool, limit: int,
+                 timeout: float) -> list[tuple[AuditTask, str]]:
+    """Pair the years, find the copies, and skip what ``--resume`` finds already done."""
+    from .. import __version__
+    from ..pairing import PairItem, pair_previous
+    from ..similarity import find_copies
+    from .outputs import load_result
+
+    names = {f.path: f.name for f in files}
+    by_source = {s.source: s for s in scans}
+    previous = pair_previous(PairItem(s.source, s.agency, s.year, s.sha256) for s in scans)
+    writer.tally.pairs = len(previous)
+    copies = find_copies([s.corpus for s in scans])
+    out: list[tuple[AuditTask, str]] = []
+    for s in scans:
+        prev = previous.get(s.source)
+        prev_sha = by_source[prev].sha256 if prev else None
+        name = names[s.source]
+        if resume:
+            old = load_result(writer.reports_dir / name)
+            if old and _still_valid(old, s.sha256, __version__, prev_sha):
+                writer.write_report(old, name, resumed=True)
+                continue
+        found = copies.get(s.source)
+        out.append((AuditTask(s.source, limit, timeout, s.sha256, prev, prev_sha,
+                              found.matches if found else (), found.share if found else 0.0), name))
+    return out
+
+
+def _still_valid(old: dict, sha256: str, version: str, prev_sha: str | None) -> bool:
+    return (old.get("report", {}).get("sha256") == sha256 and old.get("tool", {}).get("version") == version
+            and (old.get("batch") or {}).get("previous_sha256") == prev_sha)
+
+
+def _audit_all(eng, planned, writer, progress, scanned: int) -> None:
+    bar = progress.add_task("审核", total=scanned)
+    progress.advance(bar, scanned - len(planned))
+    names = {task.path: name for task, name in planned}
+    shas = {task.path: task.sha256 for task, _ in planned}
+    tasks = (task for task, _ in planned)
+    for res in eng.run(audit, tasks, lambda task, failure: AuditResult(task.path, failure=failure)):
+        progress.advance(bar)
+        if res.failure:
+            writer.write_failure(res.source, res.failure, sha256=shas[res.source], seconds=res.seconds)
+        else:
+            writer.write_report(res.result, names[res.source])

@@ -1,0 +1,197 @@
+"""What a worker does with one file: read it (scan) or audit it. Spawn-safe: module-level
+functions and frozen dataclasses only, the pipeline built once per process.
+
+Every exception but ``KeyboardInterrupt`` becomes a ``Failure`` with a Chinese message; a run
+longer than the task's timeout is interrupted (SIGALRM, in a worker's main thread) and becomes
+one too. The engines add the failures a worker cannot report itself (a crash, a hang in C code).
+"""
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ..similarity import CopyMatch, CorpusDoc
+
+E_INTERNAL, E_TIMEOUT, E_CRASH, E_MEMORY, E_NOT_REPORT = "E900", "E901", "E902", "E903", "E904"
+_REPORT_WORDS = ("政府信息公开", "信息公开工作")
+
+
+@dataclass(frozen=True)
+class Failure:
+    code: str
+    message: str  # Chinese, for reports.csv
+
+
+@dataclass(frozen=True)
+class ScanTask:
+    path: str
+    max_bytes: int
+    timeout: float
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    source: str
+    sha256: str = ""
+    agency: str | None = None
+    year: int | None = None
+    corpus: CorpusDoc | None = None
+    failure: Failure | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class AuditTask:
+    path: str
+    max_bytes: int
+    timeout: float
+    sha256: str = ""  # as scanned, for the error row should the audit fail
+    previous: str | None = None
+    previous_sha256: str | None = None
+    copies: tuple[CopyMatch, ...] = ()
+    copied_share: float = 0.0
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    source: str
+    result: dict | None = None  # the findings contract plus a "batch" entry
+    failure: Failure | None = None
+    seconds: float = 0.0
+
+
+class _Timeout(BaseException):
+    """Raised by SIGALRM; a BaseException so that no ``except Exception`` in a stage swallows it."""
+
+
+def timeout_failure(seconds: float) -> Failure:
+    return Failure(E_TIMEOUT, f"处理超时（超过{seconds:g}秒），已放弃该文件")
+
+
+def crash_failure() -> Failure:
+    return Failure(E_CRASH, "处理该文件时工作进程异常退出（可能是内存耗尽或解析库崩溃）")
+
+
+def _raise_timeout(signum, frame):
+    raise _Timeout()
+
+
+@contextmanager
+def _deadline(seconds: float):
+    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+    old = signal.signal(signal.SIGALRM, _raise_timeout)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+_on_start = None  # set in a pool worker: tells the parent when a deadline starts (engines.py)
+
+
+def set_start_hook(hook) -> None:
+    global _on_start
+    _on_start = hook
+
+
+def _guarded(work, timeout: float):
+    """(value, failure): the work's value, or the reason it has none."""
+    from ..errors import AuditorError
+
+    try:
+        if _on_start is not None:
+            _on_start()
+        with _deadline(timeout):
+            return work(), None
+    except KeyboardInterrupt:
+        raise
+    except _Timeout:
+        return None, timeout_failure(timeout)
+    except AuditorError as exc:
+        return None, Failure(exc.code, exc.message)
+    except MemoryError:
+        return None, Failure(E_MEMORY, "处理该文件时内存不足，已放弃")
+    except Exception as exc:  # noqa: BLE001 - a bad file is an error row, never the end of the batch
+        return None, Failure(E_INTERNAL, f"内部错误：{type(exc).__name__}: {exc}")
+
+
+_READY = False
+_WARM_TEXT = "示例单位2023年政府信息公开工作年度报告\n一、总体情况\n2023年，本机关共收到政府信息公开申请5件，予以公开3件。\n"
+
+
+def warm_up() -> None:
+    """Build the pipeline once per process (templates, rules, lazy NLP resources)."""
+    global _READY
+    if _READY:
+        return
+    _READY = True
+    from ..pipeline import audit_text
+
+    try:
+        audit_text(_WARM_TEXT, filename="<warm-up>")
+    except Exception:  # noqa: BLE001 - warming is an optimisation; the real run reports errors
+        pass
+
+
+def preload() -> None:
+    """Import what a scan needs, so that a first scan's deadline does not pay for imports."""
+    from ..claims import facts  # noqa: F401
+    from ..ingest import read_document  # noqa: F401
+
+
+def scan(task: ScanTask) -> ScanResult:
+    """Read a file far enough to pair it and compare its paragraphs: sha256, agency, year."""
+    t0 = time.perf_counter()
+
+    def work() -> ScanResult:
+        from ..claims.facts import read_facts
+        from ..ingest import read_document
+        from ..pairing import year_of
+        from ..similarity import corpus_doc
+
+        doc = read_document(task.path, max_bytes=task.max_bytes)
+        facts = read_facts(doc.text)
+        if facts.year is None and not any(w in doc.text for w in _REPORT_WORDS):
+            return ScanResult(task.path, doc.meta.sha256, failure=Failure(
+                E_NOT_REPORT, "未识别为政府信息公开工作年度报告（没有报告年度，也没有“政府信息公开”字样）"))
+        year = year_of(facts.year, task.path)
+        corpus = corpus_doc(task.path, doc.text, sha256=doc.meta.sha256, agency=facts.agency, year=year)
+        return ScanResult(task.path, doc.meta.sha256, facts.agency, year, corpus)
+
+    value, failure = _guarded(work, task.timeout)
+    seconds = time.perf_counter() - t0
+    if failure:
+        return ScanResult(task.path, failure=failure, seconds=seconds)
+    return ScanResult(**{**value.__dict__, "seconds": seconds})  # a value may carry its own failure
+
+
+def audit(task: AuditTask) -> AuditResult:
+    """Audit one file, with last year's report and the batch's copy matches when there are any."""
+
+    def work() -> dict:
+        from ..ingest import read_document
+        from ..pipeline import audit_document
+
+        doc = read_document(task.path, max_bytes=task.max_bytes)
+        prev = read_document(task.previous, max_bytes=task.max_bytes) if task.previous else None
+        report = audit_document(doc, previous=prev, config={"copies": task.copies} if task.copies else None)
+        out = report.to_dict()
+        out["batch"] = {"previous": task.previous, "previous_sha256": task.previous_sha256,
+                        "copied_share": task.copied_share}
+        return out
+
+    warm_up()  # outside the deadline: the first task of a process must not pay for it
+    t0 = time.perf_counter()
+    value, failure = _guarded(work, task.timeout)
+    seconds = time.perf_counter() - t0
+    if value is not None:
+        value["batch"]["seconds"] = round(seconds, 3)
+    return AuditResult(task.path, value, failure, seconds)

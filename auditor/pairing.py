@@ -1,0 +1,153 @@
+"""Which reports in a batch belong to the same agency, and which is last year's report of each.
+
+An agency name is split into its chain of place names and the organisation that follows:
+``淄博市张店区行政审批服务局`` → places ``(淄博市, 张店区)``, organisation ``行政审批服务局``.
+Two names denote the same agency when
+
+- their place chains agree where they overlap, read from the innermost place outwards
+  (``淄博市张店区`` ~ ``张店区``; ``张店区`` ≁ ``淄川区``; ``淮安市`` ≁ ``淮安市洪泽区``), and
+- their organisations are equal, or within ``ORG_THRESHOLD`` (rapidfuzz ``fuzz.ratio``, 0–100)
+  and differ only in characters that do not tell units apart (``发展和改革局`` ~ ``发展改革局``).
+  A digit, a Chinese numeral or a direction among the differing characters refuses the match
+  (``第一大队`` ≁ ``第二大队``).
+
+The rules err on the side of not pairing: a missed pair costs one cross-year check, a wrong pair
+reports another agency's figures as errors. ``人民政府办公室`` and ``人民政府`` are different
+agencies (ratio 73): the office publishes its own report.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+ORG_THRESHOLD = 90.0
+# Place names: 2–7 characters before the suffix (平潭综合实验区), one before 县 (沛县, 泾县).
+_PLACE = re.compile(r"(?:[^\W\d_]{2,7}?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|州|盟|区|旗)|[^\W\d_]{1,7}?县)")
+_NOT_PLACE_WORDS = ("城市", "社区", "市场", "区域", "地区性", "县域", "市级", "区级", "县级")
+_NOISE = re.compile(r"[（(]?本级[）)]?|[（(][^（）()]{0,12}[）)]$")
+_PUNCT = re.compile(r"[\W_]+")
+_DISTINCTIVE = set("0123456789〇零一二三四五六七八九十百千东南西北中上下前后左右甲乙丙丁新老")
+
+
+@dataclass(frozen=True)
+class AgencyKey:
+    """A normalised agency name: its place chain (outermost first) and its organisation."""
+
+    places: tuple[str, ...]
+    org: str
+
+    @property
+    def text(self) -> str:
+        return "".join(self.places) + self.org
+
+
+def _clean(name: str) -> str:
+    name = unicodedata.normalize("NFKC", name)
+    name = re.sub(r"\s+", "", name)
+    name = _NOISE.sub("", name)
+    return _PUNCT.sub("", name)
+
+
+@lru_cache(maxsize=4096)
+def agency_key(name: str | None) -> AgencyKey | None:
+    """The normalised key of an agency name, or None when nothing is left of it."""
+    if not name:
+        return None
+    rest = _clean(name)
+    places: list[str] = []
+    while (m := _PLACE.match(rest)) and m.end() < len(rest):  # a bare place name stays the organisation
+        if any(w in m.group() for w in _NOT_PLACE_WORDS):
+            break
+        places.append(m.group())
+        rest = rest[m.end():]
+    return AgencyKey(tuple(places), rest) if rest else None
+
+
+def _places_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if not a or not b:
+        return a == b
+    n = min(len(a), len(b))
+    return a[-n:] == b[-n:]
+
+
+def _differing_chars(a: str, b: str) -> set[str]:
+    out: set[str] = set()
+    for op in Indel.editops(a, b):
+        out.add(a[op.src_pos] if op.tag == "delete" else b[op.dest_pos])
+    return out
+
+
+def org_similarity(a: str, b: str) -> float:
+    """0–100; 0 when the organisations differ in a distinguishing character."""
+    if a == b:
+        return 100.0
+    score = fuzz.ratio(a, b)
+    if score < ORG_THRESHOLD or _differing_chars(a, b) & _DISTINCTIVE:
+        return 0.0
+    return score
+
+
+def same_agency(a: str | AgencyKey | None, b: str | AgencyKey | None) -> bool:
+    ka = a if isinstance(a, AgencyKey) or a is None else agency_key(a)
+    kb = b if isinstance(b, AgencyKey) or b is None else agency_key(b)
+    if ka is None or kb is None or not ka.org or not kb.org:
+        return False
+    return _places_agree(ka.places, kb.places) and org_similarity(ka.org, kb.org) >= ORG_THRESHOLD
+
+
+_FILENAME_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
+
+
+def year_of(report_year: int | None, source: str) -> int | None:
+    """The report year as read from the report, else the only year in the file name."""
+    if report_year:
+        return report_year
+    years = set(_FILENAME_YEAR.findall(source.replace("\\", "/").rsplit("/", 1)[-1]))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+@dataclass(frozen=True)
+class PairItem:
+    source: str
+    agency: str | None
+    year: int | None
+    sha256: str = ""
+
+
+def pair_previous(items: Iterable[PairItem]) -> dict[str, str]:
+    """Map each report's source to the source of the same agency's report of the year before.
+
+    Candidates are bucketed by innermost place, so the fuzzy comparison stays small. When
+    several files qualify (the same report as HTML and PDF), the closest name wins, then the
+    first source in sort order. A file never pairs with a copy of itself (same sha256).
+    """
+    items = [i for i in items if i.year and agency_key(i.agency)]
+    buckets: dict[str, list[PairItem]] = defaultdict(list)
+    for item in items:
+        key = agency_key(item.agency)
+        buckets[key.places[-1] if key.places else ""].append(item)
+    out: dict[str, str] = {}
+    for group in buckets.values():
+        by_year: dict[int, list[PairItem]] = defaultdict(list)
+        for item in group:
+            by_year[item.year].append(item)
+        for item in group:
+            ka = agency_key(item.agency)
+            best: tuple[float, str] | None = None
+            for cand in by_year.get(item.year - 1, ()):
+                kb = agency_key(cand.agency)
+                if (item.sha256 and cand.sha256 == item.sha256) or not same_agency(ka, kb):
+                    continue
+                rank = (-org_similarity(ka.org, kb.org), cand.source)
+                if best is None or rank < best:
+                    best = rank
+            if best is not None:
+                out[item.source] = best[1]
+    return out

@@ -1,0 +1,72 @@
+"""Agency-name matching and consecutive-year pairing: same agency across spellings, never across agencies."""
+import pytest
+
+from auditor.pairing import PairItem, agency_key, pair_previous, same_agency, year_of
+
+SAME = [
+    ("淄博市张店区行政审批服务局", "张店区行政审批服务局"),
+    ("淮安市洪泽区人民政府", "洪泽区人民政府"),
+    ("江苏省淮安市人民政府", "淮安市人民政府"),
+    ("张店区人民政府（本级）", "张店区人民政府"),
+    ("张店区发展和改革局", "张店区发展改革局"),
+    ("ＸＸ区 人民政府", "XX区人民政府"),
+    ("上海市科学技术委员会", "上海市科学技术委员会"),
+]
+DIFFERENT = [
+    ("张店区行政审批服务局", "淄川区行政审批服务局"),
+    ("洪泽区人民政府", "淮安市人民政府"),
+    ("淮安市人民政府", "淮安市洪泽区人民政府"),
+    ("张店区人民政府", "张店区人民政府办公室"),
+    ("张店区公安局交通警察支队第一大队", "张店区公安局交通警察支队第二大队"),
+    ("张店区教育局", "张店区教育和体育局"),
+    ("北京市西城区人民政府", "北京市东城区人民政府"),
+    ("行政审批服务局", "张店区行政审批服务局"),
+    ("张店区城市管理局", "淄川区城市管理局"),
+]
+
+
+@pytest.mark.parametrize("a,b", SAME)
+def test_same_agency_across_spellings(a, b):
+    assert same_agency(a, b) and same_agency(b, a)
+
+
+@pytest.mark.parametrize("a,b", DIFFERENT)
+def test_near_miss_names_are_different_agencies(a, b):
+    assert not same_agency(a, b) and not same_agency(b, a)
+
+
+def test_agency_key_splits_places_from_organisation():
+    assert agency_key("淄博市张店区行政审批服务局").places == ("淄博市", "张店区")
+    assert agency_key("淄博市张店区行政审批服务局").org == "行政审批服务局"
+    assert agency_key("北京市市场监督管理局").org == "市场监督管理局"
+    assert agency_key("张店区城市管理局").org == "城市管理局"
+    assert agency_key("平潭综合实验区").org == "平潭综合实验区"  # a bare place name is the agency itself
+    assert agency_key("") is None and agency_key(None) is None
+
+
+def test_year_from_report_first_then_file_name():
+    assert year_of(2023, "reports/x-2021.txt") == 2023
+    assert year_of(None, "reports/2019/张店区-2022.txt") == 2022
+    assert year_of(None, "a-2021-2022.txt") is None
+
+
+def test_pairs_consecutive_years_of_one_agency_only():
+    items = [
+        PairItem("a21", "张店区行政审批服务局", 2021, "1"),
+        PairItem("a22", "淄博市张店区行政审批服务局", 2022, "2"),
+        PairItem("a24", "张店区行政审批服务局", 2024, "3"),  # no 2023: no pair
+        PairItem("b22", "淄川区行政审批服务局", 2022, "4"),
+        PairItem("b23", "淄川区行政审批服务局", 2023, "5"),
+        PairItem("h24", "淮安市洪泽区人民政府", 2024, "6"),
+        PairItem("c23", "淮安市人民政府", 2023, "7"),
+        PairItem("u23", None, 2023, "8"),
+        PairItem("u24", None, 2024, "9"),
+    ]
+    assert pair_previous(items) == {"a22": "a21", "b23": "b22"}
+
+
+def test_identical_files_do_not_pair_and_duplicates_pick_one():
+    items = [PairItem("x.pdf", "张店区人民政府", 2022, "s1"), PairItem("x.html", "张店区人民政府", 2022, "s2"),
+             PairItem("y.txt", "张店区人民政府", 2023, "s3"), PairItem("z.txt", "张店区人民政府", 2023, "s3")]
+    pairs = pair_previous(items)
+    assert pairs == {"y.txt": "x.html", "z.txt": "x.html"}
