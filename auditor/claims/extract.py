@@ -25,7 +25,8 @@ _OUTCOME = regex.compile(r"办理结果(?:为|是|如下)|办理情况(?:为|是
 _TOTAL_HINT = regex.compile(r"共|合计|总计|累计|总数|全年|总量|全部")
 _DELTA = regex.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|减|增|多|少)(?:了)?$")
 _DELTA_CTX = regex.compile(r"较上一?年|同比|比上一?年|与上一?年|与去年|较去年|比去年|上年同期|较20\d\d年|比20\d\d年")
-_ALL = regex.compile(r"全部|均为|都是|均是|全为")
+_ALL = regex.compile(r"全部为|全部是|均为|都是|均是|全为")
+_HEADLINE_APPLICATION_METRICS = frozenset({"new_received", "handled", "total_processed"})
 _EXTRA = regex.compile(r"另有|另外|此外|另")
 _APPEAL_TERMS = regex.compile(r"行政复议|行政诉讼|复议|诉讼")
 _DECREASE = regex.compile(r"减少|下降|降低|减|少(?:了)?$")
@@ -213,7 +214,7 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
                           extra={"rows": _base_rows(found[0]) if found else (), "ci": ci, "cj": cj, "si": si,
                                  "para": s.paragraph})
             claims.append(claim)
-            if found and found[0].topic == "applications" and not applicant:
+            if found and found[0].key in _HEADLINE_APPLICATION_METRICS and not applicant:
                 carry_app = claim
             _structure(claims, opens, s, k, qs, idx, outcome_at, first_in_sentence, sentences, si)
         for o in opens:
@@ -273,6 +274,14 @@ def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, senten
         tot = claims[top.total]
         if top.exhaustive and top.group == -1 or unit_family(c.unit) == unit_family(tot.unit):
             top.parts.append(me)
+    if c.role == "delta" and me > first and _OPENER.match(s.compact[cj:cj + 8]):
+        prev = next((i for i in range(me - 1, first - 1, -1) if claims[i].kind == "count" and claims[i].role != "delta"), None)
+        if prev is not None:  # 新收7件，同比下降1件，其中…: the list breaks down the 7
+            stop = regex.compile(r"[；;]").search(s.compact, cj)
+            m = _OPENER.match(s.compact[cj:cj + 8])
+            opens.append(_Open(total=prev, end=stop.start() if stop else len(s.compact),
+                               exhaustive=bool(_EXHAUSTIVE.search(m.group())), group=0))
+        return
     if c.role != "plain" or c.kind != "count":
         return
     after = s.compact[cj:cj + 8]
@@ -293,7 +302,12 @@ def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, senten
         nxt = sentences[si + 1]
         if nxt.compact.startswith("其中") and nxt.paragraph == s.paragraph:
             counts = [i for i in range(first, me + 1) if claims[i].kind == "count" and claims[i].role != "delta"]
-            target = next((i for i in counts if "共" in claims[i].qualifiers), counts[-1] if counts else None)
+            # which figure the next sentence's 其中 breaks down: a 共 total, else the processed
+            # applications (results follow 办结), else the received, else the last figure
+            target = next((i for i in counts if "共" in claims[i].qualifiers), None)
+            for key in ("total_processed", "new_received", "handled"):
+                target = target if target is not None else next((i for i in counts if claims[i].metric == key), None)
+            target = target if target is not None else (counts[-1] if counts else None)
             if target is not None:
                 claims[target] = replace(claims[target], extra={**claims[target].extra, "opens_next": True})
 
