@@ -38,7 +38,8 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
     t0 = time.perf_counter()
     ctx = analyse(doc)
     if previous is not None:
-        prev_ctx = CheckContext(**{**analyse(previous).__dict__, "config": {"source": previous.meta.source}})
+        prev_ctx = analyse(previous)
+        prev_ctx = CheckContext(**{**prev_ctx.__dict__, "config": {**prev_ctx.config, "source": previous.meta.source}})
         ctx = CheckContext(**{**ctx.__dict__, "previous": prev_ctx})
     if config:
         ctx = CheckContext(**{**ctx.__dict__, "config": {**ctx.config, **config}})

@@ -11,6 +11,7 @@ a fresh directory, so each pays its own cold start (the pipeline built once per 
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import os
 import subprocess
@@ -62,20 +63,24 @@ def run_once(folder: Path, out: Path, jobs: int, engine: str, timeout: float) ->
               console=Console(file=io.StringIO()))
 
 
-def run(folder: Path, jobs: int, engine: str, timeout: float) -> tuple[float, int, int, float]:
-    """(wall seconds, files, failed, steady audit rate), in a fresh process (a cold start each).
-    The steady rate counts the result files written between the first and the last one, so
-    process start-up and the scan pass are left out."""
+def run(folder: Path, jobs: int, engine: str, timeout: float) -> tuple[float, int, int, float, float]:
+    """(wall seconds, files, failed, steady audit rate, mean ms per audit), in a fresh process (a
+    cold start each). The steady rate counts the result files written between the first and the
+    last one, so process start-up and the scan pass are left out. The mean time of one audit,
+    measured inside the worker, should not grow with -j: when it does, the cores were busy with
+    something else and the speed-up says more about the machine than about the batch."""
     out = Path(tempfile.mkdtemp(prefix=f"bench-j{jobs}-"))
     t0 = time.perf_counter()
     subprocess.run([sys.executable, __file__, "--one", str(jobs), "--engine", engine, "--timeout", str(timeout),
                     str(folder), str(out)], check=True)
     seconds = time.perf_counter() - t0
-    rows = (out / "reports.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
-    failed = sum(1 for r in rows if ",error," in r)
+    with (out / "reports.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    failed = sum(1 for r in rows if r["status"] == "error")
+    per_file = [float(r["seconds"]) for r in rows if r["status"] == "ok" and r["seconds"]]
     stamps = sorted(p.stat().st_mtime for p in (out / "reports").iterdir())
     steady = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 and stamps[-1] > stamps[0] else 0.0
-    return seconds, len(rows), failed, steady
+    return seconds, len(rows), failed, steady, 1000 * sum(per_file) / max(1, len(per_file))
 
 
 def main() -> None:
@@ -99,16 +104,17 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-corpus-"))
     make_corpus(folder, args.n, args.bad, args.seed)
     table = Table(title=f"auditor batch: {args.n} generated reports + {args.bad} bad files ({args.engine})")
-    for col in ("-j", "files", "failed", "seconds", "files/s", "speed-up", "steady audits/s", "speed-up "):
+    for col in ("-j", "files", "failed", "seconds", "files/s", "speed-up", "steady audits/s", "speed-up ",
+                "ms/audit"):
         table.add_column(col, justify="right")
     base = steady_base = None
     for jobs in args.jobs:
-        seconds, files, failed, steady = run(folder, jobs, args.engine, args.timeout)
+        seconds, files, failed, steady, ms = run(folder, jobs, args.engine, args.timeout)
         rate = files / seconds
         base, steady_base = base or rate, steady_base or steady or 1.0
         table.add_row(str(jobs), str(files), str(failed), f"{seconds:.1f}", f"{rate:.1f}", f"{rate / base:.2f}×",
-                      f"{steady:.1f}", f"{steady / steady_base:.2f}×")
-    Console().print(table)
+                      f"{steady:.1f}", f"{steady / steady_base:.2f}×", f"{ms:.0f}")
+    Console(width=130).print(table)
 
 
 if __name__ == "__main__":  # spawn-safe: the workers import this module

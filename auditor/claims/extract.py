@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 import regex
 
 from .lexicon import Lexicon, Metric, load_lexicon
-from .nlp import get_tagger
+from .nlp import get_nlp
 from .model import Claim, ReportFacts
 from .numbers import Quantity, find_quantities
 from .sentences import Sentence, split_sentences
@@ -95,7 +95,7 @@ class _Ent:
 
 
 def _tag_windows(s: Sentence, qs: list[Quantity], idx) -> list[_Ent]:
-    """Tag the lexicon's terms in the clauses around the counts only (not whole sentences)."""
+    """Run the spaCy pipeline over the clauses around the counts only (not whole sentences)."""
     windows: list[list[int]] = []
     for k, q in enumerate(qs):
         if q.kind != "count":
@@ -109,8 +109,9 @@ def _tag_windows(s: Sentence, qs: list[Quantity], idx) -> list[_Ent]:
             windows.append([lb, rb])
     if not windows:
         return []
-    tag = get_tagger()
-    return [_Ent(t.label, t.key, t.start + lb, t.end + lb) for lb, rb in windows for t in tag(s.compact[lb:rb])]
+    docs = get_nlp().pipe(s.compact[lb:rb] for lb, rb in windows)
+    return [_Ent(e.label_, e.ent_id_, e.start_char + lb, e.end_char + lb)
+            for (lb, _), doc in zip(windows, docs) for e in doc.ents]
 
 
 def _applicant(ents, lb: int, rb: int) -> tuple[str, int, int] | None:

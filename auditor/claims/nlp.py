@@ -6,17 +6,15 @@ of jieba's 20 MB general dictionary: the claim windows only need the domain word
 loading it costs milliseconds instead of a second. An ``entity_ruler`` tags the lexicon's terms
 (METRIC, APPLICANT) with the metric key as the entity id. Explicit config, no downloads.
 
-The audit itself calls ``get_tagger()``: the same tokens and the same entities as this
-pipeline's entity ruler (its phrase matches on ORTH, kept longest first, then leftmost, never
-overlapping), computed directly on jieba's words. Importing spaCy costs about a second and its
-ruler about 0.1 ms a window; the pipeline stays the reference the tagger is tested against.
+The audit runs it over the clauses around the counts only (``extract._tag_windows``). Importing
+spaCy costs about a second of cold start; the product requires the spaCy pipeline (DEVELOPERS.md,
+issue 3), so the cost is paid once per process and measured in eval/bench.py.
 """
 from __future__ import annotations
 
 import io
 import logging
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import load_lexicon
@@ -136,67 +134,3 @@ def get_nlp():
             patterns.append({"label": "APPLICANT", "pattern": t, "id": key})
     ruler.add_patterns(patterns)
     return nlp
-
-
-@dataclass(frozen=True)
-class Tag:
-    """A lexicon term found in a text: the ruler's entity label, its id and character span."""
-
-    label: str  # METRIC or APPLICANT
-    key: str  # the metric key or applicant key (the entity id)
-    start: int
-    end: int
-
-
-class TermTagger:
-    """The pipeline's entity ruler on jieba's words, without spaCy (see the module docstring).
-
-    Patterns are tokenized by the same segmenter, so a term matches a run of whole words. A term
-    listed twice (two labels or ids) keeps its first listing.
-    """
-
-    def __init__(self):
-        self._jieba = _jieba_tokenizer()
-        lex = load_lexicon()
-        terms = [("METRIC", m.key, t) for m in lex.metrics for t in m.term_list]
-        terms += [("APPLICANT", key, t) for key, ts in lex.applicant_terms.items() for t in ts]
-        by_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
-        seen: set[tuple[str, ...]] = set()
-        for label, key, term in terms:
-            words = tuple(self.words(term))
-            if words and words not in seen:
-                seen.add(words)
-                by_first.setdefault(words[0], []).append((words, label, key))
-        self._by_first = by_first
-
-    def words(self, text: str) -> list[str]:
-        return [w for w in self._jieba.cut(text, HMM=False) if w]
-
-    def __call__(self, text: str) -> list[Tag]:
-        words = self.words(text)
-        found = []  # (-length in words, index of the first word, label, key): longest, then leftmost first
-        for i, w in enumerate(words):
-            for pattern, label, key in self._by_first.get(w, ()):
-                n = len(pattern)
-                if n == 1 or tuple(words[i:i + n]) == pattern:
-                    found.append((-n, i, label, key))
-        if not found:
-            return []
-        starts = [0]
-        for w in words:
-            starts.append(starts[-1] + len(w))
-        found.sort()
-        taken: set[int] = set()
-        tags = []
-        for neg_n, i, label, key in found:
-            j = i - neg_n
-            if i not in taken and j - 1 not in taken:
-                taken.update(range(i, j))
-                tags.append(Tag(label, key, starts[i], starts[j]))
-        tags.sort(key=lambda t: t.start)
-        return tags
-
-
-@lru_cache(maxsize=1)
-def get_tagger() -> TermTagger:
-    return TermTagger()

@@ -80,7 +80,7 @@ def _cell_marks(report) -> dict[str, list[tuple[str, str]]]:
     marks: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for f in report.findings:
         for ev in f.evidence:
-            if isinstance(ev, CellEvidence):
+            if isinstance(ev, CellEvidence) and getattr(ev, "source", None) is None:  # not another report's cell
                 marks[f"{ev.table}.{ev.row}.{ev.column}"].append((f.id, f.severity))
     return marks
 

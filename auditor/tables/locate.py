@@ -16,12 +16,23 @@ class Region:
     end: int
 
 
+_APPEALS_END = regex.compile(
+    r"\n\s*(?:五|六)\s*[、.．]|(?:五|六)\s*[、.．]\s*(?:政府信息公开工作)?存在|存在的主要问题|存在问题|主要问题|其他需要报告")
+_DIGIT = regex.compile(r"\d")
+_HEAD_TAIL = regex.compile(r"[四三五][、.．]?[^\n。\d]{0,24}$")
+
+
 class _Folded:
     """The whole text folded once; searches answer in text offsets."""
 
     def __init__(self, text: str):
         self.folded, self.offsets = fold_with_map(text)
         self.n = len(text)
+
+    def span(self, start: int, end: int) -> tuple[str, list[int]]:
+        """``fold_with_map(text, start, end)``, sliced from the whole (folding is per character)."""
+        lo, hi = self._fi(start), self._fi(end)
+        return self.folded[lo:hi], self.offsets[lo:hi]
 
     def _fi(self, offset: int) -> int:
         return bisect.bisect_left(self.offsets, offset)
@@ -37,6 +48,11 @@ class _Folded:
 
 def locate(text: str) -> dict[str, Region]:
     """Regions by table key; a table that cannot be found is absent."""
+    return locate_folded(text)[0]
+
+
+def locate_folded(text: str) -> tuple[dict[str, Region], _Folded]:
+    """``locate`` and the folded text it searched (for the readers of the regions)."""
     n = len(text)
     f = _Folded(text)
     regions: dict[str, Region] = {}
@@ -59,12 +75,12 @@ def locate(text: str) -> dict[str, Region]:
     for pos in f.find_all("行政复议", after_app):
         # the 表四 header: 行政复议 … 行政诉讼 … 结果维持 (narrative mentions lack the column heads)
         heads = f.find_all("维持", pos, min(n, pos + 300))
-        if f.find_all("行政诉讼", pos, min(n, pos + 120)) and heads and not regex.search(r"\d", text[pos:heads[0]]):
+        if f.find_all("行政诉讼", pos, min(n, pos + 120)) and heads and not _DIGIT.search(text, pos, heads[0]):
             appeals_start = pos
             break
     if appeals_start is not None:
         # its heading (四、因政府信息公开…), never reaching back over figures of 表三
-        m = regex.search(r"[四三五][、.．]?[^\n。\d]{0,24}$", text[max(0, appeals_start - 30):appeals_start])
+        m = _HEAD_TAIL.search(text[max(0, appeals_start - 30):appeals_start])
         if m:
             appeals_start = max(0, appeals_start - 30) + m.start()
     if act_start is not None:
@@ -72,7 +88,6 @@ def locate(text: str) -> dict[str, Region]:
     if app_start is not None:
         regions["applications"] = Region("applications", app_start, appeals_start or n)
     if appeals_start is not None:
-        stop = regex.compile(r"\n\s*(?:五|六)\s*[、.．]|(?:五|六)\s*[、.．]\s*(?:政府信息公开工作)?存在|存在的主要问题|存在问题|主要问题|其他需要报告").search(
-            text, appeals_start + 10)
+        stop = _APPEALS_END.search(text, appeals_start + 10)
         regions["appeals"] = Region("appeals", appeals_start, stop.start() if stop else min(n, appeals_start + 2500))
-    return regions
+    return regions, f

@@ -10,14 +10,16 @@ from __future__ import annotations
 import bisect
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 
+import regex
 from rapidfuzz import fuzz
 
 from ..template import RowSpec, TableSpec, Template
 from .digits import MAX_READINGS, readings
-from .locate import Region, locate
+from .locate import Region, _Folded, locate_folded
 from .model import Cell, LabelMatch, StatutoryTables, Unreadable
-from .normalize import fold, fold_with_map
+from .normalize import fold
 from .tokens import NumTok, Run, TextTok, tokenize
 
 LABEL_CUTOFF = 72.0  # partial_ratio (0-100) below which a label is "not found"
@@ -48,7 +50,8 @@ class _Row:
 
 
 # --------------------------------------------------------------------------- anchoring
-def _needles(spec: RowSpec) -> list[tuple[str, bool]]:
+@lru_cache(maxsize=None)
+def _needles(spec: RowSpec) -> tuple[tuple[str, bool], ...]:
     """Folded search strings, each with whether it carries the item number."""
     out: list[tuple[str, bool]] = []
     for lab in (spec.label, *spec.variants):
@@ -56,7 +59,7 @@ def _needles(spec: RowSpec) -> list[tuple[str, bool]]:
             out.append((fold(spec.prefix + lab), True))
         if not spec.prefix or len(fold(lab)) >= MIN_BARE_LABEL:
             out.append((fold(lab), False))
-    return out
+    return tuple(out)
 
 
 def _anchor_exact(folded: str, spec: RowSpec, cursor: int) -> tuple[int, int] | None:
@@ -130,8 +133,8 @@ def _interleaved(written: str, statutory: str) -> bool:
     return all(ch in it for ch in fold(statutory))
 
 
-def _anchor_rows(text: str, region: Region, spec: TableSpec, items, ordered: bool = True) -> list[_Row]:
-    folded, offs = fold_with_map(text, region.start, region.end)
+def _anchor_rows(text: str, region: Region, spec: TableSpec, items, folded: str, offs: list[int],
+                 ordered: bool = True) -> list[_Row]:
     rows = [_Row(r) for r in spec.rows]
     spans: list[tuple[int, int] | None] = []
     chunks = None
@@ -245,6 +248,7 @@ def _resolve_columns(rows: list[_Row], spec: TableSpec, template: Template) -> N
         return
     fixed = {r.spec.key: r.candidates[0] for r in rows if r.candidates and len(r.candidates) == 1}
     rels = [rel for rel in template.relations if rel.table == spec.key and rel.kind in ("column_total", "balance")]
+    part_rows = {id(rel): spec.match_rows(rel.parts) for rel in rels if rel.kind == "column_total"}
 
     def consistent(assign: dict[str, list[Cell]]) -> bool:
         for ci in range(len(spec.columns)):
@@ -253,7 +257,7 @@ def _resolve_columns(rows: list[_Row], spec: TableSpec, template: Template) -> N
                 return None if c is None else c[ci].value
             for rel in rels:
                 if rel.kind == "column_total":
-                    parts = [v(k) for k in spec.match_rows(rel.parts)]
+                    parts = [v(k) for k in part_rows[id(rel)]]
                     total = v(rel.total)
                     if total is None or any(p is None for p in parts):
                         continue
@@ -297,9 +301,23 @@ def _sequence_fallback(items, rows: list[_Row], spec: TableSpec) -> bool:
 
 
 # --------------------------------------------------------------------------- tables
-def _read_rows_table(text: str, region: Region, spec: TableSpec, template: Template, row_total: bool):
-    items = tokenize(text, region.start, region.end)
-    rows = _anchor_rows(text, region, spec, items, ordered=row_total)
+@dataclass(frozen=True)
+class _Scanned:
+    """A table region's tokens and folded text, computed once and shared by its readers."""
+
+    items: list
+    folded: str
+    offs: list[int]
+
+
+def _scan(text: str, region: Region, whole: _Folded) -> _Scanned:
+    return _Scanned(tokenize(text, region.start, region.end), *whole.span(region.start, region.end))
+
+
+def _read_rows_table(text: str, region: Region, spec: TableSpec, template: Template, row_total: bool,
+                     scanned: _Scanned):
+    items = scanned.items
+    rows = _anchor_rows(text, region, spec, items, scanned.folded, scanned.offs, ordered=row_total)
     _assign_runs(items, rows)
     for row in rows:
         if row.run is not None:
@@ -324,16 +342,20 @@ def _gap(rows: list[_Row], row: _Row, region: Region) -> tuple[int | None, int |
     return (start, end) if end > start else (None, None)
 
 
-def _legacy_other_row(text: str, region: Region, rows: list[_Row], spec: TableSpec, items) -> _Row | None:
+_LEGACY_OTHER = "（六）其他处理"
+_LEGACY_OTHER_FOLDED = fold(_LEGACY_OTHER)
+
+
+def _legacy_other_row(text: str, rows: list[_Row], spec: TableSpec, scanned: _Scanned) -> _Row | None:
     """A 2021 table whose （六）其他处理 is still the 2019 single row."""
     others = [r for r in rows if r.spec.key.startswith("other.")]
     if not others or any(r.label for r in others):
         return None
-    folded, offs = fold_with_map(text, region.start, region.end)
-    pos = folded.find(fold("（六）其他处理"))
+    folded, offs, items = scanned.folded, scanned.offs, scanned.items
+    pos = folded.find(_LEGACY_OTHER_FOLDED)
     if pos < 0:
         return None
-    end = pos + len(fold("（六）其他处理"))
+    end = pos + len(_LEGACY_OTHER_FOLDED)
     label = LabelMatch(f"{spec.key}.other.total", "（六）其他处理", text[offs[pos]:offs[end - 1] + 1],
                        offs[pos], offs[end - 1] + 1, 100.0, True)
     row = _Row(RowSpec("other.total", "（六）其他处理", group="other"), label=label)
@@ -367,19 +389,18 @@ def _read_appeals(text: str, region: Region, spec: TableSpec) -> tuple[list[Cell
 
 
 HEADING_CUTOFF = 75.0
+_HEADING = regex.compile(r"[四三五][、.．]?\s*([^\n。]{2,40}?情\s*况)")
+_HEADING_NUMBER = regex.compile(r"^[一二三四五六七八九十]+[、.．]")
 
 
 def _heading(text: str, region: Region, template: Template) -> LabelMatch | None:
     """The 表四 heading as written, judged against the statutory text and its known variants."""
-    import regex
-
-    m = regex.compile(r"[四三五][、.．]?\s*([^\n。]{2,40}?情\s*况)").match(text, region.start)
+    m = _HEADING.match(text, region.start)
     if not m:
         return None
     spec = next(h for h in template.headings if h.key == "appeals")
-    strip = lambda s: regex.sub(r"^[一二三四五六七八九十]+[、.．]", "", s)  # noqa: E731
     written = fold(m.group(1))
-    allowed = [fold(strip(v)) for v in (spec.label, *spec.variants)]
+    allowed = [fold(_HEADING_NUMBER.sub("", v)) for v in (spec.label, *spec.variants)]
     if written in allowed:
         return None
     score = max(fuzz.ratio(written, a) for a in allowed)
@@ -400,7 +421,7 @@ def detect_format(text: str, year: int | None) -> str:
 
 
 def read_tables(text: str, template: Template) -> StatutoryTables:
-    regions = locate(text)
+    regions, whole = locate_folded(text)
     cells: dict[str, Cell] = {}
     labels: list[LabelMatch] = []
     unreadable: list[Unreadable] = []
@@ -411,9 +432,10 @@ def read_tables(text: str, template: Template) -> StatutoryTables:
             continue
         spec = template.tables[key]
         region = regions[key]
-        rows = _read_rows_table(text, region, spec, template, row_total=(key == "applications"))
+        scanned = _scan(text, region, whole)
+        rows = _read_rows_table(text, region, spec, template, key == "applications", scanned)
         if key == "applications" and template.format == "2021":
-            extra = _legacy_other_row(text, region, rows, spec, tokenize(text, region.start, region.end))
+            extra = _legacy_other_row(text, rows, spec, scanned)
             if extra is not None:
                 legacy.append(extra.label)
                 rows = [r for r in rows if not r.spec.key.startswith("other.")]
@@ -448,8 +470,11 @@ def read_tables(text: str, template: Template) -> StatutoryTables:
     else:
         unreadable.append(Unreadable("appeals", "未找到该统计表"))
     spans = []
+    cell_spans: dict[str, list[tuple[int, int]]] = {}
+    for c in cells.values():
+        cell_spans.setdefault(c.table, []).append((c.start, c.end))
     for key in regions:
-        pts = [(c.start, c.end) for c in cells.values() if c.table == key]
+        pts = list(cell_spans.get(key, ()))
         pts += [(lm.start, lm.end) for lm in labels if lm.key.startswith(key + ".")]
         pts += [(u.start, u.end) for u in unreadable if u.key.startswith(key) and u.start is not None]
         if pts:

@@ -1,0 +1,40 @@
+"""The claims stage's spaCy pipeline: blank zh, jieba with the compact domain dictionary, an entity
+ruler for the lexicon's terms; built once per process."""
+from __future__ import annotations
+
+import pytest
+
+from auditor.claims.lexicon import load_lexicon
+from auditor.claims.nlp import domain_dictionary, get_nlp
+
+
+def tags(text: str) -> list[tuple[str, str, int, int]]:
+    return [(e.label_, e.ent_id_, e.start_char, e.end_char) for e in get_nlp()(text).ents]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("予以公开、部分公开5件", [("METRIC", "granted_or_partial", 0, 9)]),  # a three-word term beats its parts
+    ("法人或其他组织申请予以公开3件", [("APPLICANT", "legal_all", 0, 7), ("METRIC", "granted", 9, 13)]),
+    ("部分公开公民个人", [("METRIC", "partially_granted", 0, 4), ("APPLICANT", "natural_person", 4, 8)]),
+    ("不予公开答复2件", [("METRIC", "denied", 0, 4), ("METRIC", "total_processed", 4, 6)]),
+    ("组织业务培训3次", []),
+    ("", []),
+])
+def test_tags(text, expected):
+    assert tags(text) == expected
+
+
+def test_pipeline_is_a_blank_zh_with_the_domain_segmenter_built_once():
+    nlp = get_nlp()
+    assert nlp.lang == "zh" and nlp.pipe_names == ["entity_ruler"]
+    assert get_nlp() is nlp
+    assert [t.text for t in nlp("转下一年度办理答复的有1件")][:3] == ["转下一年度", "办理", "答复"]
+
+
+def test_every_lexicon_term_is_a_dictionary_word_and_tags_alone():
+    lex = load_lexicon()
+    words = {line.split(" ")[0] for line in domain_dictionary().decode("utf-8").splitlines()}
+    for m in lex.metrics:
+        for term in m.term_list:
+            assert term in words
+            assert (tags(term) or [("", "")])[0][:2] == ("METRIC", m.key), term
