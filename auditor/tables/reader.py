@@ -133,6 +133,31 @@ def _interleaved(written: str, statutory: str) -> bool:
     return all(ch in it for ch in fold(statutory))
 
 
+def _variant_hit_checked(text: str, folded: str, offs: list[int], spec: RowSpec, key: str, a: int, b: int) -> LabelMatch:
+    """An exact hit on a short accepted variant (逾期不补正) inside a longer written label is only
+    exact if the whole label is an accepted form: 1.申请人无正当理法由逾期不补正… is a typo."""
+    exact_label = LabelMatch(key, spec.full_label, text[offs[a]:offs[b - 1] + 1], offs[a], offs[b - 1] + 1, 100.0, True)
+    hit = folded[a:b]
+    if not spec.prefix or hit in (fold(spec.full_label), fold(spec.label)):
+        return exact_label
+    prefix = fold(spec.prefix)
+    start = folded.rfind(prefix, max(0, a - 40), a + 1)
+    if start < 0 or any(ch.isdigit() for ch in folded[start + len(prefix):a]):
+        return exact_label
+    end = b
+    while end < len(folded) and not folded[end].isdigit() and end - b < 60:
+        end += 1
+    written = folded[start:end]
+    allowed = {fold(spec.prefix + v) for v in (spec.label, *spec.variants)}
+    if written in allowed:
+        return exact_label
+    score = fuzz.ratio(written, fold(spec.full_label))
+    if score < LABEL_CUTOFF or _interleaved(text[offs[start]:offs[end - 1] + 1], spec.full_label):
+        return exact_label  # a short form followed by other text, not a mistyped label
+    return LabelMatch(key, spec.full_label, text[offs[start]:offs[end - 1] + 1], offs[start], offs[end - 1] + 1,
+                      score, False)
+
+
 def _anchor_rows(text: str, region: Region, spec: TableSpec, items, folded: str, offs: list[int],
                  ordered: bool = True) -> list[_Row]:
     rows = [_Row(r) for r in spec.rows]
@@ -148,7 +173,7 @@ def _anchor_rows(text: str, region: Region, spec: TableSpec, items, folded: str,
         key = f"{spec.key}.{row.spec.key}"
         if spans[i]:
             a, b = spans[i]
-            row.label = LabelMatch(key, row.spec.full_label, text[offs[a]:offs[b - 1] + 1], offs[a], offs[b - 1] + 1, 100.0, True)
+            row.label = _variant_hit_checked(text, folded, offs, row.spec, key, a, b)
             continue
         lo = next((s[1] for s in reversed(spans[:i]) if s), 0) if ordered else 0
         hi = next((s[0] for s in spans[i + 1:] if s), len(folded)) if ordered else len(folded)
