@@ -88,7 +88,7 @@ def narrative_year_is_report_year(ctx: CheckContext) -> Iterator[Finding]:
         y = int(m.group(1))
         if y == year or y < year - option(ctx.config, "meta.year", "max_years_back") or y > year + 1 or any(a <= m.start(1) < b for a, b in zones):
             continue
-        end = regex.compile(r"[。！？\n]").search(text, m.end())
+        end = regex.compile(r"[。！？]|\n\s*\n").search(text, m.end())
         sentence = text[m.start(1):end.start() if end else len(text)]
         if not _ACTIVITY.search(sentence):
             continue

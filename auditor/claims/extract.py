@@ -31,7 +31,7 @@ _EXTRA = regex.compile(r"另有|另外|此外|另")
 _APPEAL_TERMS = regex.compile(r"行政复议|行政诉讼|复议|诉讼")
 _DECREASE = regex.compile(r"减少|下降|降低|减|少(?:了)?$")
 _SEMICOLON = regex.compile(r"[；;]")
-_UNIT_FAMILY = {"份": "件", "宗": "件", "起": "件"}
+_UNIT_FAMILY = {"份": "件", "宗": "件", "起": "件", "篇": "条"}
 
 
 @dataclass
