@@ -134,8 +134,8 @@ def _near_miss(ctx: CheckContext, total: Claim, parts: list[Claim]) -> bool:
     """A 其中 list may be partial, but three or more exact items falling short of an exact total by
     at most 1% (and not made whole by items in another unit, 16期 in a list of 条) is an
     arithmetic slip rather than an omitted category."""
-    if total.approx or len(parts) < 3 or any(p.approx for p in parts):
-        return False
+    if total.approx or len(parts) < 3 or any(p.approx for p in parts) or total.candidates:
+        return False  # a table figure's breakdown may span carry-overs; the table checks own it
     gap = total.value - sum(p.value for p in parts)
     if not 0 < gap <= max(1.0, total.value * 0.01):
         return False

@@ -151,7 +151,11 @@ def tables_are_complete(ctx: CheckContext) -> Iterator[Finding]:
 
     **反例** a blank 总计 cell, or ``行政规范性文件693665`` that splits several ways  **正例** every cell a number
     """
+    seen_rows: set[tuple] = set()
     for u in ctx.tables.unreadable:
+        if (u.start, u.end, u.reason) in seen_rows:
+            continue  # several unreadable cells of one row: one finding
+        seen_rows.add((u.start, u.end, u.reason))
         parts = u.key.split(".", 1)
         table = TABLE_NAMES.get(parts[0], parts[0])
         what = table + (f"“{row_name(ctx, parts[0], parts[1].rsplit('.', 1)[0] if parts[1].count('.') and parts[1].rsplit('.', 1)[1] in {c.key for c in ctx.template.tables[parts[0]].columns} else parts[1])}”" if len(parts) > 1 else "")
