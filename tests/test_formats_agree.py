@@ -40,6 +40,9 @@ def test_pdf_printed_from_the_html_agrees(tmp_path):
     browser = _chromium()
     if browser is None:
         pytest.skip("no Chromium to print the HTML rendering to PDF (.ci/run installs Debian chromium)")
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True) if shutil.which("fc-list") else None
+    if fonts is None or not fonts.stdout.strip():
+        pytest.skip("no CJK font for Chromium to print Chinese (.ci/run installs Debian fonts-noto-cjk)")
     r = build_report(SEEDS[0], layout="lines", errors=3)
     page = tmp_path / "r.html"
     page.write_bytes(render_html(r, chrome=False))
