@@ -57,7 +57,12 @@ def column_sum(d: Draft) -> None:
         _change(d, [f"{row}.{col}"], nudge(d.rng, d.cells[f"{row}.{col}"]))
         return
     rows = [r for r in _rows(d) if r.split(".", 1)[1] not in RESULT_ROWS_EXCLUDED and r not in d.touched_rows]
-    row = d.rng.choice(rows)
+    _nudge_cell_and_total(d, d.rng.choice(rows))
+
+
+def _nudge_cell_and_total(d: Draft, row: str) -> None:
+    """Change one applicant cell of ``row`` and its 总计 together: the row still adds up, so only
+    the column relations break."""
     col = d.rng.choice([c for c in APPLICANTS if d.cells.get(f"{row}.{c}")] or ["natural_person"])
     keys = [f"{row}.{col}", f"{row}.total"]
     if not all(_free_cell(d, k) for k in keys):
@@ -72,12 +77,7 @@ def balance(d: Draft) -> None:
     rows = [r for r in options if r not in d.touched_rows]
     if not rows:
         raise Unavailable
-    row = d.rng.choice(rows)
-    col = d.rng.choice([c for c in APPLICANTS if d.cells.get(f"{row}.{c}")] or ["natural_person"])
-    keys = [f"{row}.{col}", f"{row}.total"]
-    if not all(_free_cell(d, k) for k in keys):
-        raise Unavailable
-    _change(d, keys, nudge(d.rng, min(d.cells[k] for k in keys)))
+    _nudge_cell_and_total(d, d.rng.choice(rows))
 
 
 def _typo(rng: random.Random, label: str, *, insert: bool = True, region: tuple[int, int] | None = None) -> str:
