@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 import regex
 
 from .lexicon import Lexicon, Metric, load_lexicon
-from .nlp import get_nlp
+from .nlp import Ent, get_tagger
 from .model import Claim, ReportFacts
 from .numbers import Quantity, find_quantities
 from .sentences import Sentence, split_sentences
@@ -86,16 +86,8 @@ def _find_metric(lex: Lexicon, ents, lb: int, ci: int, cj: int, rb: int, clause:
     return None
 
 
-@dataclass(frozen=True)
-class _Ent:
-    label_: str
-    ent_id_: str
-    start_char: int
-    end_char: int
-
-
-def _tag_windows(s: Sentence, qs: list[Quantity], idx) -> list[_Ent]:
-    """Run the spaCy pipeline over the clauses around the counts only (not whole sentences)."""
+def _windows(s: Sentence, qs: list[Quantity], idx) -> list[tuple[int, int]]:
+    """The clauses around the counts (compact indices), overlapping ones merged: what spaCy tags."""
     windows: list[list[int]] = []
     for k, q in enumerate(qs):
         if q.kind != "count":
@@ -107,11 +99,33 @@ def _tag_windows(s: Sentence, qs: list[Quantity], idx) -> list[_Ent]:
             windows[-1][1] = max(windows[-1][1], rb)
         else:
             windows.append([lb, rb])
-    if not windows:
-        return []
-    docs = get_nlp().pipe(s.compact[lb:rb] for lb, rb in windows)
-    return [_Ent(e.label_, e.ent_id_, e.start_char + lb, e.end_char + lb)
-            for (lb, _), doc in zip(windows, docs) for e in doc.ents]
+    return [(lb, rb) for lb, rb in windows]
+
+
+def _tag_sentences(sentences: list[Sentence], per_sentence: list[list[Quantity]], idxs) -> list[list[Ent]]:
+    """Each sentence's tagged terms (sentence-compact spans), all windows of the report in one batch."""
+    windows = [(si, lb, rb) for si, qs in enumerate(per_sentence) if qs
+               for lb, rb in _windows(sentences[si], qs, idxs[si])]
+    tagged = get_tagger()([sentences[si].compact[lb:rb] for si, lb, rb in windows])
+    ents: list[list[Ent]] = [[] for _ in sentences]
+    for (si, lb, _), found in zip(windows, tagged):
+        ents[si] += [e._replace(start_char=e.start_char + lb, end_char=e.end_char + lb) for e in found]
+    return ents
+
+
+def _per_sentence(sentences: list[Sentence], quantities: list[Quantity]) -> list[list[Quantity]]:
+    """The quantities inside each sentence, in order."""
+    out: list[list[Quantity]] = []
+    qi = 0
+    for s in sentences:
+        while qi < len(quantities) and quantities[qi].start < s.start:
+            qi += 1
+        qs = []
+        while qi < len(quantities) and quantities[qi].end <= s.end:
+            qs.append(quantities[qi])
+            qi += 1
+        out.append(qs)
+    return out
 
 
 def _applicant(ents, lb: int, rb: int) -> tuple[str, int, int] | None:
@@ -131,19 +145,16 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
     exclude = [(a, b) for _, a, b in getattr(tables, "spans", ())]
     sentences = split_sentences(text, exclude)
     quantities = [q for q in find_quantities(text) if q.kind in ("count", "percent", "money")]
+    per_sentence = _per_sentence(sentences, quantities)
+    idxs = [[(s.compact_index(q.start), s.compact_index(q.end)) for q in qs]
+            for s, qs in zip(sentences, per_sentence)]
+    tagged = _tag_sentences(sentences, per_sentence, idxs)
     claims: list[Claim] = []
-    qi = 0
-    group_id = 0
     carry_app: Claim | None = None  # the paragraph's current applications claim (for applicant inheritance)
     carry_para = -1
     para_topics: set[str] = set()
     for si, s in enumerate(sentences):
-        while qi < len(quantities) and quantities[qi].start < s.start:
-            qi += 1
-        qs = []
-        while qi < len(quantities) and quantities[qi].end <= s.end:
-            qs.append(quantities[qi])
-            qi += 1
+        qs = per_sentence[si]
         if s.paragraph != carry_para:
             carry_app, carry_para, para_topics = None, s.paragraph, set()
         if not qs:
@@ -153,8 +164,7 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
             topics |= para_topics  # 本年度办理完结51件。 continues the paragraph's subject
         para_topics = topics & {"applications", "appeals"} or para_topics
         appeals_group: str | None = None
-        idx = [(s.compact_index(q.start), s.compact_index(q.end)) for q in qs]
-        ents = _tag_windows(s, qs, idx)
+        idx, ents = idxs[si], tagged[si]
         first_in_sentence = len(claims)
         opens: list[_Open] = []
         outcome_at = [m.start() for m in _OUTCOME.finditer(s.compact)]

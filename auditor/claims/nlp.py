@@ -6,7 +6,7 @@ of jieba's 20 MB general dictionary: the claim windows only need the domain word
 loading it costs milliseconds instead of a second. An ``entity_ruler`` tags the lexicon's terms
 (METRIC, APPLICANT) with the metric key as the entity id. Explicit config, no downloads.
 
-The audit runs it over the clauses around the counts only (``extract._tag_windows``). Importing
+The audit runs it over the clauses around the counts only, through ``WindowTagger``. Importing
 spaCy costs about a second of cold start; the product requires the spaCy pipeline (DEVELOPERS.md,
 issue 3), so the cost is paid once per process and measured in eval/bench.py.
 """
@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import sys
+from collections import OrderedDict
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from .lexicon import load_lexicon
 
@@ -124,13 +128,66 @@ def get_nlp():
     _register()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "auditor.domain_jieba.v1"}}})
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH", "validate": False})
-    lex = load_lexicon()
-    patterns = []
-    for order, m in enumerate(lex.metrics):
-        for t in m.term_list:
-            patterns.append({"label": "METRIC", "pattern": t, "id": m.key})
-    for key, terms in lex.applicant_terms.items():
-        for t in terms:
-            patterns.append({"label": "APPLICANT", "pattern": t, "id": key})
-    ruler.add_patterns(patterns)
+    ruler.add_patterns(ruler_patterns())
     return nlp
+
+
+def ruler_patterns() -> list[dict]:
+    """The entity ruler's phrase patterns: every lexicon term, with its metric or applicant key as id."""
+    lex = load_lexicon()
+    patterns = [{"label": "METRIC", "pattern": t, "id": m.key} for m in lex.metrics for t in m.term_list]
+    patterns += [{"label": "APPLICANT", "pattern": t, "id": key}
+                 for key, terms in lex.applicant_terms.items() for t in terms]
+    return patterns
+
+
+class Ent(NamedTuple):
+    """One tagged term of a window: label (METRIC, APPLICANT), entity id (the key) and its span."""
+    label_: str
+    ent_id_: str
+    start_char: int
+    end_char: int
+
+
+class WindowTagger:
+    """The pipeline's entities for many clause windows at once.
+
+    The ruler matches whole lexicon terms, so a window holding none of them has no entity and
+    spaCy sees only the others, in one batch; each distinct window is tagged once per process
+    (a bounded LRU), since reports repeat their clauses.
+    """
+
+    def __init__(self, nlp, terms, max_cached: int = 8192):
+        self._nlp = nlp
+        self._any_term = re.compile("|".join(map(re.escape, sorted(terms, key=len, reverse=True))))
+        self._cache: OrderedDict[str, tuple[Ent, ...]] = OrderedDict()
+        self._max_cached = max_cached
+
+    def __call__(self, windows: Sequence[str]) -> list[tuple[Ent, ...]]:
+        out: list[tuple[Ent, ...]] = [()] * len(windows)
+        todo: dict[str, list[int]] = {}
+        for i, w in enumerate(windows):
+            if not self._any_term.search(w):
+                continue
+            hit = self._cache.get(w)
+            if hit is None:
+                todo.setdefault(w, []).append(i)
+            else:
+                self._cache.move_to_end(w)
+                out[i] = hit
+        for w, doc in zip(todo, self._nlp.pipe(todo)):
+            ents = tuple(Ent(e.label_, e.ent_id_, e.start_char, e.end_char) for e in doc.ents)
+            self._remember(w, ents)
+            for i in todo[w]:
+                out[i] = ents
+        return out
+
+    def _remember(self, window: str, ents: tuple[Ent, ...]) -> None:
+        self._cache[window] = ents
+        if len(self._cache) > self._max_cached:
+            self._cache.popitem(last=False)
+
+
+@lru_cache(maxsize=1)
+def get_tagger() -> WindowTagger:
+    return WindowTagger(get_nlp(), [p["pattern"] for p in ruler_patterns()])
