@@ -26,7 +26,7 @@ def assign_severity(findings, ctx):
     if loaded.model is None:
         return findings, None, [loaded.warning]
     from .features import features_for
-    from .model import rate
+    from .moves import rate
 
     try:
         movable = [f for f in findings if f.check in MODEL_MOVES]

@@ -4,6 +4,11 @@ until a file is actually there to load).
 Looked for in order, first hit wins: ``$AUDITOR_SEVERITY_MODEL``; ``auditor/models/`` inside the
 installed package (package-data ``models/*``: a wheel build must copy the file there); the
 repository's ``models/`` folder (editable installs and the source tree, where ``auditor train`` writes).
+
+The skops file is the model of record. Beside it, ``auditor train`` writes its compilation to numpy
+arrays (``severity-v1.npz``, see ``compiled.py``), which predicts identically without importing
+scikit-learn; it is used when its recorded SHA-256 matches the skops file. Otherwise, or with
+``AUDITOR_SEVERITY_RUNTIME=skops``, the skops file is loaded with its trusted-type list.
 """
 from __future__ import annotations
 
@@ -14,7 +19,9 @@ from pathlib import Path
 
 MODEL_NAME = "severity-v1"
 MODEL_FILE = f"{MODEL_NAME}.skops"
+COMPILED_SUFFIX = ".npz"
 ENV_VAR = "AUDITOR_SEVERITY_MODEL"
+RUNTIME_VAR = "AUDITOR_SEVERITY_RUNTIME"  # "compiled" (default) or "skops"
 
 
 def candidate_paths() -> list[Path]:
@@ -29,23 +36,39 @@ def repo_models_dir() -> Path:
 
 @dataclass(frozen=True)
 class LoadedModel:
-    model: object | None  # a fitted sklearn Pipeline
+    model: object | None  # a fitted sklearn Pipeline, or its CompiledSeverity
     path: Path | None
     warning: str | None
     seconds: float = 0.0
+    runtime: str | None = None  # "compiled" or "skops"
 
 
 _CACHE: dict[str, LoadedModel] = {}
+
+
+def _load_compiled(path: Path) -> LoadedModel | None:
+    compiled = path.with_suffix(COMPILED_SUFFIX)
+    if os.environ.get(RUNTIME_VAR, "compiled") != "compiled" or not compiled.is_file():
+        return None
+    try:
+        from .compiled import load_compiled
+
+        return LoadedModel(load_compiled(compiled, path), path, None, runtime="compiled")
+    except Exception:  # noqa: BLE001 - stale or damaged: the skops file still decides
+        return None
 
 
 def _load() -> LoadedModel:
     path = next((p for p in candidate_paths() if p.is_file()), None)
     if path is None:
         return LoadedModel(None, None, f"未找到严重程度模型文件 {MODEL_FILE}，严重程度按规则默认值给出")
+    fast = _load_compiled(path)
+    if fast is not None:
+        return fast
     try:
         from .model import load_model
 
-        return LoadedModel(load_model(path), path, None)
+        return LoadedModel(load_model(path), path, None, runtime="skops")
     except Exception as exc:  # noqa: BLE001 - any failure means: no model, say so
         return LoadedModel(None, path, f"{exc}；严重程度按规则默认值给出")
 
@@ -55,7 +78,8 @@ def get_model() -> LoadedModel:
     if "default" not in _CACHE:
         t0 = time.perf_counter()
         loaded = _load()
-        _CACHE["default"] = LoadedModel(loaded.model, loaded.path, loaded.warning, time.perf_counter() - t0)
+        _CACHE["default"] = LoadedModel(loaded.model, loaded.path, loaded.warning, time.perf_counter() - t0,
+                                        loaded.runtime)
     return _CACHE["default"]
 
 

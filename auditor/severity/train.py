@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..evaluation import SEVERITY_LABELS, EvalResult, assign, score
+from .compiled import load_compiled, save_compiled, verify
 from .model import build_model, dump_model, load_model, move_label, rate
-from .store import MODEL_FILE, MODEL_NAME, repo_models_dir
+from .store import COMPILED_SUFFIX, MODEL_FILE, MODEL_NAME, repo_models_dir
 
 TEST_SEED = 730523  # held-out split: used only to write the model card
 N_TEST = 200
@@ -54,6 +55,7 @@ class TrainResult:
     size_bytes: int
     load_ms: float
     heldout: dict | None
+    compiled_diff: float = 0.0
 
 
 def generate(out_dir: Path, n: int, seed: int) -> list[Path]:
@@ -168,21 +170,24 @@ def train_model(out: str | Path | None = None, seed: int = 20211, n: int = 600, 
     dump_model(model, out)
     seconds = time.perf_counter() - t0
     t1 = time.perf_counter()
-    load_model(out)
+    reloaded = load_model(out)
     load_ms = (time.perf_counter() - t1) * 1000
+    compiled_path = save_compiled(reloaded, out, out.with_suffix(COMPILED_SUFFIX))
+    compiled_diff = verify(reloaded, load_compiled(compiled_path, out), X)
     heldout = None
     if n_test:
         with tempfile.TemporaryDirectory(prefix="auditor-test-") as tmp:
             heldout = {**heldout_figures(model, audit_all(generate(Path(tmp), n_test, test_seed), jobs)),
                        "seed": test_seed}
     result = TrainResult(out, None, len(y), dict(sorted(Counter(y).items())), seconds, out.stat().st_size,
-                         load_ms, heldout)
+                         load_ms, heldout, compiled_diff)
     if card:
         result = replace(result, card=out.with_suffix(".md"))
         result.card.write_text(model_card(result, seed=seed, n=n, audited=audited, model=model,
                                           total=time.perf_counter() - t0), encoding="utf-8")
     print(f"{out}: {len(y)} 个训练样本，训练 {seconds:.1f} 秒，共 {time.perf_counter() - t0:.1f} 秒，"
-          f"{result.size_bytes / 1024:.0f} KiB，加载 {load_ms:.0f} 毫秒")
+          f"{result.size_bytes / 1024:.0f} KiB，加载 {load_ms:.0f} 毫秒；"
+          f"{compiled_path.name} 与模型在训练样本上的最大概率差 {compiled_diff:.1g}")
     return result
 
 
@@ -242,6 +247,10 @@ def model_card(result: TrainResult, *, seed: int, n: int, audited: list[Audited]
               f"- File: `{MODEL_FILE}`, {result.size_bytes / 1024:.0f} KiB, skops format, loaded with an explicit trusted-type list "
               f"in {result.load_ms:.0f} ms (after imports); training took {result.seconds:.1f} s "
               f"(generation, audit in {min(2, os.cpu_count() or 1)} processes, fit, write), {total:.0f} s with the held-out figures.",
+              f"- Runtime: `{MODEL_NAME}{COMPILED_SUFFIX}`, the same forest and calibrators compiled to numpy arrays "
+              "(`auditor/severity/compiled.py`, read with `allow_pickle=False`, tied to the skops file by its SHA-256), "
+              f"predicts without importing scikit-learn; largest probability difference from the pipeline on the "
+              f"training examples {result.compiled_diff:.1g}. `AUDITOR_SEVERITY_RUNTIME=skops` uses the skops file instead.",
               f"- Libraries: {_versions()}.", ""]
     h = result.heldout
     if h:
