@@ -10,11 +10,7 @@ TOL = 1e-6
 
 def row_keys(tables: StatutoryTables, table: str) -> list[str]:
     """Row keys present in the read table, in reading order."""
-    seen: list[str] = []
-    for cell in tables.cells.values():
-        if cell.table == table and cell.row not in seen:
-            seen.append(cell.row)
-    return seen
+    return list(tables.row_keys(table))
 
 
 def expand(tables: StatutoryTables, table: str, patterns) -> list[str]:

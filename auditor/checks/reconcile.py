@@ -34,11 +34,7 @@ class Evaluated:
 
 
 def _rows(tables: StatutoryTables, table: str, pattern: str) -> list[str]:
-    rows = []
-    for c in tables.cells.values():
-        if c.table == table and fnmatch.fnmatchcase(c.row, pattern) and c.row not in rows:
-            rows.append(c.row)
-    return rows
+    return [row for row in tables.row_keys(table) if fnmatch.fnmatchcase(row, pattern)]
 
 
 def _cell_value(tables: StatutoryTables, table: str, row: str, cols: tuple[str, ...]) -> tuple[float | None, list[Cell]]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 Number = int | float
 
@@ -18,15 +19,21 @@ class Cell:
 
     @property
     def table(self) -> str:
-        return self.key.split(".", 1)[0]
+        return _key_parts(self.key)[0]
 
     @property
     def row(self) -> str:
-        return self.key.split(".", 1)[1].rsplit(".", 1)[0]
+        return _key_parts(self.key)[1]
 
     @property
     def column(self) -> str:
-        return self.key.rsplit(".", 1)[1]
+        return _key_parts(self.key)[2]
+
+
+@lru_cache(maxsize=4096)  # the template's keys: a few hundred, read thousands of times a report
+def _key_parts(key: str) -> tuple[str, str, str]:
+    """(table, row, column) of ``table.row.column``; a row key may itself hold dots."""
+    return key.split(".", 1)[0], key.split(".", 1)[1].rsplit(".", 1)[0], key.rsplit(".", 1)[1]
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,17 @@ class StatutoryTables:
     found_tables: tuple[str, ...] = ()
     spans: tuple[tuple[str, int, int], ...] = ()  # (table, start, end) of each table body read
     notes: tuple[str, ...] = field(default=())
+
+    def row_keys(self, table: str) -> tuple[str, ...]:
+        """The row keys read in ``table``, in reading order."""
+        return self._rows_by_table.get(table, ())
+
+    @cached_property  # ``cells`` is complete when the tables are built and never changes after
+    def _rows_by_table(self) -> dict[str, tuple[str, ...]]:
+        rows: dict[str, dict[str, None]] = {}
+        for cell in self.cells.values():
+            rows.setdefault(cell.table, {})[cell.row] = None
+        return {table: tuple(keys) for table, keys in rows.items()}
 
     def value(self, key: str) -> Number | None:
         cell = self.cells.get(key)
