@@ -31,6 +31,7 @@ _EXTRA = regex.compile(r"另有|另外|此外|另")
 _APPEAL_TERMS = regex.compile(r"行政复议|行政诉讼|复议|诉讼")
 _DECREASE = regex.compile(r"减少|下降|降低|减|少(?:了)?$")
 _SEMICOLON = regex.compile(r"[；;]")
+_CLAIM_KINDS = frozenset({"count", "percent", "money"})
 _UNIT_FAMILY = {"份": "件", "宗": "件", "起": "件", "篇": "条"}
 
 
@@ -144,7 +145,7 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
     lex = load_lexicon()
     exclude = [(a, b) for _, a, b in getattr(tables, "spans", ())]
     sentences = split_sentences(text, exclude)
-    quantities = [q for q in find_quantities(text) if q.kind in ("count", "percent", "money")]
+    quantities = find_quantities(text, _CLAIM_KINDS)
     per_sentence = _per_sentence(sentences, quantities)
     idxs = [[(s.compact_index(q.start), s.compact_index(q.end)) for q in qs]
             for s, qs in zip(sentences, per_sentence)]

@@ -777,11 +777,12 @@ def _try_merge(text: str, a: _Cand, b: _Cand) -> _Cand | None:
     )
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def find_quantities(text: str, kinds: frozenset[str] | None = None) -> list[Quantity]:
     """Every quantity in ``text``, sorted by start and non-overlapping.
 
     See the module docstring for the shapes recognised, the interval rules and what is
-    excluded. Offsets are Python ``str`` indices into ``text`` itself.
+    excluded. Offsets are Python ``str`` indices into ``text`` itself. ``kinds`` keeps only
+    quantities of those kinds (the scan is the same: a bare number can still open a range).
     """
     if not text:
         return []
@@ -981,4 +982,4 @@ def find_quantities(text: str) -> list[Quantity]:
         last_end = c.end
     if out and out[-1].pending:
         out.pop()
-    return [_make_quantity(c, text) for c in out]
+    return [_make_quantity(c, text) for c in out if kinds is None or c.kind in kinds]

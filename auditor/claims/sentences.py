@@ -16,6 +16,7 @@ import regex
 _END = regex.compile(r"[。！？!?]|\n\s*\n|\n(?=\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.．、](?!\d)|第[一二三四五六七八九十]+[条章]))")
 
 _NON_SPACE = re.compile(r"\S+")
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,12 @@ def split_sentences(text: str, exclude: list[tuple[int, int]] = ()) -> list[Sent
 
 
 def _add(out: list[Sentence], text: str, start: int, end: int, para: int) -> None:
+    raw = text[start:end]
+    piece = raw.strip()  # str.strip() removes exactly the str.isspace() characters, as \s does
+    if piece and not _SPACE.search(piece):  # most sentences: one run, no break inside
+        a = start + len(raw) - len(raw.lstrip())
+        out.append(Sentence(a, a + len(piece), piece, tuple(range(a, a + len(piece))), para))
+        return
     runs = [m.span() for m in _NON_SPACE.finditer(text, start, end)]  # \S is exactly not str.isspace()
     if runs:
         out.append(Sentence(runs[0][0], runs[-1][1], "".join(text[a:b] for a, b in runs),
