@@ -55,11 +55,12 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
     findings = [f.with_(id=f"F{i}") for i, f in enumerate(findings, 1)]
     from .checks.reconcile import claim_records, coverage
 
+    claims = claim_records(ctx)
     report = Report(
         source=doc.meta.source, sha256=doc.meta.sha256, input_kind=doc.meta.input_kind, text=doc.text,
         title=ctx.facts.title, agency=ctx.facts.agency, year=ctx.facts.year, format=ctx.facts.format,
-        encoding=doc.meta.encoding, findings=findings, claims=claim_records(ctx), tables=ctx.tables.flat(),
-        coverage=coverage(ctx), errors=errors, warnings=warnings, model=model_name, tool_version=__version__)
+        encoding=doc.meta.encoding, findings=findings, claims=claims, tables=ctx.tables.flat(),
+        coverage=coverage(ctx, claims), errors=errors, warnings=warnings, model=model_name, tool_version=__version__)
     report.timing_ms = (time.perf_counter() - t0) * 1000
     return report
 

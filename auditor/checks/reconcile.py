@@ -122,8 +122,9 @@ def claim_records(ctx) -> list[dict]:
     return out
 
 
-def coverage(ctx) -> dict:
-    recs = claim_records(ctx)
+def coverage(ctx, records: list[dict] | None = None) -> dict:
+    """How many claims were extracted, linked and verified (``records``: ``claim_records(ctx)`` if at hand)."""
+    recs = claim_records(ctx) if records is None else records
     linked = sum(1 for r in recs if r["linked"] is not None)
     verified = sum(1 for r in recs if r["verdict"] in ("consistent", "contradicted", "checked"))
     return {"extracted": len(recs), "linked": linked, "verified": verified}
