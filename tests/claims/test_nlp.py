@@ -38,3 +38,13 @@ def test_every_lexicon_term_is_a_dictionary_word_and_tags_alone():
         for term in m.term_list:
             assert term in words
             assert (tags(term) or [("", "")])[0][:2] == ("METRIC", m.key), term
+
+
+def test_window_tagger_agrees_with_the_pipeline_and_skips_term_free_windows():
+    from auditor.claims.nlp import get_tagger
+
+    windows = ["法人或其他组织申请予以公开3件", "组织业务培训3次", "", "不予公开答复2件", "组织业务培训3次",
+               "法人或其他组织申请予以公开3件"]
+    tagged = get_tagger()(windows)
+    assert [[tuple(e) for e in found] for found in tagged] == [tags(w) for w in windows]
+    assert tagged[0] is tagged[5] is get_tagger()([windows[0]])[0]  # each distinct window is tagged once
