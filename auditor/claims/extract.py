@@ -160,16 +160,21 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
     carry_app: Claim | None = None  # the paragraph's current applications claim (for applicant inheritance)
     carry_para = -1
     para_topics: set[str] = set()
+    section_topics: set[str] = set()  # what the current （二）依申请公开情况 heading is about
     for si, s in enumerate(sentences):
         qs = per_sentence[si]
-        if s.paragraph != carry_para or _HEADING.match(s.compact):  # （四）平台建设 run into one line
+        heading = _HEADING.match(s.compact)
+        if s.paragraph != carry_para or heading:  # （四）平台建设 run into one line
             carry_app, carry_para, para_topics = None, s.paragraph, set()
+        topics = _sentence_topics(lex, s)
+        if heading:
+            section_topics = topics & {"applications", "appeals"}
+        if not topics & {"applications", "appeals", "other"}:
+            # 本年度办理完结51件。 continues the subject of its paragraph, else of its section
+            topics |= para_topics or section_topics
+        para_topics = topics & {"applications", "appeals"} or para_topics
         if not qs:
             continue
-        topics = _sentence_topics(lex, s)
-        if not topics & {"applications", "appeals", "other"}:
-            topics |= para_topics  # 本年度办理完结51件。 continues the paragraph's subject
-        para_topics = topics & {"applications", "appeals"} or para_topics
         appeals_group: str | None = None
         idx, ents = idxs[si], tagged[si]
         first_in_sentence = len(claims)
