@@ -71,7 +71,7 @@ def narrative_matches_table(ctx: CheckContext) -> Iterator[Finding]:
         other_text = ("；其他可能对应的口径" + "、".join(f"{describe(ctx, e.expr)}为{_fmt(e.value)}" for e in others)
                       + "，均不相符") if others else ""
         # guideline: a headline cell is high; one applicant column or a numbered sub-row medium
-        yield ctx.finding("NT001", stated=_fmt_num(c.value), expected=primary.value,
+        yield ctx.finding("NT001", stated=plain_number(c.value), expected=primary.value,
                           severity="high" if primary.headline else "medium",
                           evidence=[ctx.text_ev(c.start, c.end)] + [ctx.cell_ev(x) for x in primary.cells],
                           quote=c.quote.replace("\n", ""), cell=describe(ctx, primary.expr), others=other_text,
@@ -88,11 +88,11 @@ def _sub_scope(ctx: CheckContext, c: Claim) -> bool:
 _SCOPE = regex.compile(r"本级|本机关|本部门|本单位|办公室|各部门|部门|乡镇|街道|县区|市直|区直|县直|全市|全区|全县|全省|全州|全盟|系统")
 
 
-def _scope(ctx: CheckContext, c: Claim) -> frozenset:
+def scope_of(ctx: CheckContext, c: Claim) -> frozenset:
     return frozenset(_SCOPE.findall(ctx.text[c.sentence[0]:c.number[0]]))
 
 
-def _fmt_num(v: float):
+def plain_number(v: float):
     return int(v) if float(v).is_integer() else v
 
 
@@ -121,9 +121,9 @@ def breakdown_adds_up(ctx: CheckContext) -> Iterator[Finding]:
                 bad = low > c.high + TOL or _near_miss(ctx, c, parts)
             if not bad:
                 continue
-            desc = "+".join(_fmt(_fmt_num(p.value)) for p in parts)
+            desc = "+".join(_fmt(plain_number(p.value)) for p in parts)
             span_start, span_end = min(p.start for p in parts), max(p.end for p in parts)
-            yield ctx.finding("NT002", stated=_fmt_num(c.value), expected=_fmt_num(exact),
+            yield ctx.finding("NT002", stated=plain_number(c.value), expected=plain_number(exact),
                               evidence=[ctx.text_ev(c.start, c.end)] + [ctx.text_ev(p.start, p.end) for p in parts]
                               + [ctx.text_ev(span_start, span_end)],
                               total_quote=c.quote.replace("\n", ""), parts_desc=f"分项{desc}",
@@ -224,8 +224,8 @@ def share_matches_figures(ctx: CheckContext) -> Iterator[Finding]:
         true = round(exact, 2)
         yield ctx.finding("NT003", stated=pct.value, expected=true, severity=_ratio_severity(exact, pct),
                           evidence=[ctx.text_ev(count.start, pct.end), ctx.text_ev(den.start, den.end)],
-                          quote=ctx.text[count.start:pct.end].replace("\n", ""), num=_fmt(_fmt_num(count.value)),
-                          den=_fmt(_fmt_num(den.value)),
+                          quote=ctx.text[count.start:pct.end].replace("\n", ""), num=_fmt(plain_number(count.value)),
+                          den=_fmt(plain_number(den.value)),
                           facts={"rounding_only": abs(true - pct.value) < 10 ** (-pct.decimals) * 1.5})
 
 
@@ -233,6 +233,11 @@ _RATE = regex.compile(r"(办结|答复|回复|办理|处理|采纳|受理)率(?:
 _RATE_VERB = {"办结": "办结|办理完", "答复": "答复|回复", "回复": "回复|答复", "办理": "办理|办结", "处理": "处理|办结",
               "采纳": "采纳", "受理": "受理"}
 _BASE = regex.compile(r"受理|收到|接收|接到|新收|共|收悉|办理")
+
+
+def _clause_before(ctx: CheckContext, c: Claim) -> str:
+    """The clause a claim ends, without spaces: 受理12345热线转办件64件."""
+    return regex.split(r"[，,；;。]", "".join(ctx.text[c.sentence[0]:c.end].split()))[-1]
 
 
 def _rate_links(ctx: CheckContext) -> Iterator[tuple[Claim, Claim, Claim]]:
@@ -250,7 +255,7 @@ def _rate_links(ctx: CheckContext) -> Iterator[tuple[Claim, Claim, Claim]]:
             continue
         base = next((b for b in reversed(claims[:i - 1]) if b.sentence == pct.sentence and b.kind == "count"
                      and unit_family(b.unit) == unit_family(count.unit) and not b.approx
-                     and _BASE.search("".join(ctx.text[b.sentence[0]:b.end].split())[-14:])), None)
+                     and _BASE.search(_clause_before(ctx, b)[-24:])), None)
         if base is not None and base.value > 0:
             yield base, count, pct
 
@@ -269,111 +274,9 @@ def rate_matches_counts(ctx: CheckContext) -> Iterator[Finding]:
             continue
         yield ctx.finding("NT006", stated=pct.value, expected=round(true, 2), severity=_ratio_severity(true, pct),
                           evidence=[ctx.text_ev(count.start, pct.end), ctx.text_ev(base.start, base.end)],
-                          quote=ctx.text[count.start:pct.end].replace("\n", ""), num=_fmt(_fmt_num(count.value)),
-                          den=_fmt(_fmt_num(base.value)),
+                          quote=ctx.text[count.start:pct.end].replace("\n", ""), num=_fmt(plain_number(count.value)),
+                          den=_fmt(plain_number(base.value)),
                           facts={"rounding_only": abs(true - pct.value) < 10 ** (-pct.decimals) * 1.5})
-
-
-@rule(code="NT004", check="narrative.conflict", default="medium",
-      message="同一数量前后表述不一致：“{first}”与“{second}”")
-def same_quantity_same_value(ctx: CheckContext) -> Iterator[Finding]:
-    """同一数量在正文中前后两次表述不一致。
-
-    The same quantity is stated twice in the narrative with different values.
-
-    **反例** ``受理申请21件 … 全年共受理申请23件``  **正例** both 21
-    """
-    yield from _linked_conflicts(ctx)
-    yield from _subject_conflicts(ctx)
-
-
-_GENERIC = set("全年本年度我局我办通过共计累计公开发布政府信息主动各类其中网站平台门户条件篇次个在了的和及与为有将对已")
-_HEAD_DROP = regex.compile(r"政府|各类|相关|的|了|共计|共|累计|合计")
-
-
-def _head(claim: Claim, ctx: CheckContext) -> str:
-    """The words right before the number (公开信息), without filler."""
-    left = "".join(ctx.text[claim.sentence[0]:claim.number[0]].split())
-    left = regex.split(r"[，,；;：:、。（()）]", left)[-1]
-    return _HEAD_DROP.sub("", left)
-
-
-def _right_head(claim: Claim, ctx: CheckContext) -> str:
-    """The words right after the unit (23个政务新媒体实行…), for counts written before their noun."""
-    right = "".join(ctx.text[claim.end:claim.sentence[1]].split())
-    return regex.split(r"[，,；;：:、。（()）]", right)[0][:12]
-
-
-def _shared_noun(x: str, y: str) -> str:
-    """Longest common run of at least four characters, two of them not generic."""
-    best = ""
-    for i in range(len(x)):
-        for j in range(i + 4, len(x) + 1):
-            sub = x[i:j]
-            if sub in y and len(sub) > len(best) and sum(ch not in _GENERIC for ch in sub) >= 2:
-                best = sub
-    return best
-
-
-def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
-    """Untabled figures of one subject given two different exact values in different sentences:
-    the same head and a shared specific word (审计信息栏目/专栏 公开信息), or a part larger than
-    its whole, is a contradiction (medium); near-equal counts of one noun (政务新媒体24个 … 对23个
-    政务新媒体实行监测) are worth a look, not proof (info)."""
-    pool = [c for c in ctx.claims if not c.candidates and c.kind == "count" and c.role in ("plain", "total")
-            and not c.approx and c.unit]
-    for i, a in enumerate(pool):
-        ha = _head(a, ctx)
-        for b in pool[i + 1:]:
-            if b.sentence == a.sentence or b.unit != a.unit or b.value == a.value:
-                continue
-            hb = _head(b, ctx)
-            same_head = len(ha) >= 4 and len(hb) >= 4 and ha[-4:] == hb[-4:]
-            severity = None
-            if same_head:
-                specific_a = {ha[k:k + 2] for k in range(len(ha) - 1)} - {hb[-4:][k:k + 2] for k in range(3)}
-                specific_b = {hb[k:k + 2] for k in range(len(hb) - 1)}
-                if {bg for bg in specific_a & specific_b if not set(bg) <= _GENERIC} or _part_exceeds_whole(ctx, a, b):
-                    severity = "medium"
-            near = abs(a.value - b.value) <= max(1.0, 0.05 * max(a.value, b.value))
-            if severity is None and near and (same_head or _shared_noun(
-                    ha[-8:] + "|" + _right_head(a, ctx), hb[-8:] + "|" + _right_head(b, ctx))):
-                severity = "info"
-            if severity is None:
-                continue
-            yield ctx.finding("NT004", stated=_fmt_num(b.value), expected=_fmt_num(a.value), severity=severity,
-                              evidence=[ctx.text_ev(a.start, a.end), ctx.text_ev(b.start, b.end)],
-                              first=a.quote.replace("\n", ""), second=b.quote.replace("\n", ""),
-                              facts={"linked": False, "provable": severity == "medium"})
-
-
-_WHOLE = regex.compile(r"共|全年|累计|合计|总计")
-
-
-def _part_exceeds_whole(ctx: CheckContext, a: Claim, b: Claim) -> bool:
-    """共公开政府信息2080条 … 依托门户网站公开信息2081条: a channel larger than the whole."""
-    whole_a = a.role == "total" or bool(_WHOLE.search(ctx.text[a.sentence[0]:a.number[0]][-16:]))
-    whole_b = b.role == "total" or bool(_WHOLE.search(ctx.text[b.sentence[0]:b.number[0]][-16:]))
-    if whole_a == whole_b:
-        return False
-    whole, part = (a, b) if whole_a else (b, a)
-    return part.value > whole.value
-
-
-def _linked_conflicts(ctx: CheckContext) -> Iterator[Finding]:
-    seen: dict[tuple, Claim] = {}
-    for c in ctx.claims:
-        if not c.candidates or c.kind != "count" or c.role in ("delta", "part") or c.approx:
-            continue
-        key = (c.metric, c.candidates, _scope(ctx, c))
-        first = seen.get(key)
-        if first is None:
-            seen[key] = c
-            continue
-        if first.high < c.low - TOL or c.high < first.low - TOL:
-            yield ctx.finding("NT004", stated=_fmt_num(c.value), expected=_fmt_num(first.value),
-                              evidence=[ctx.text_ev(first.start, first.end), ctx.text_ev(c.start, c.end)],
-                              first=first.quote.replace("\n", ""), second=c.quote.replace("\n", ""))
 
 
 _NO_APPEALS = regex.compile(r"(?:没有|未发生|未出现|未产生|未引起|无|未有|未收到|不存在)(?:[^，。；\d]{0,14}?)(?:行政复议|行政诉讼)(?:[和、及或与]?(?:行政)?(?:复议|诉讼))?")

@@ -52,7 +52,7 @@ def rule(*, code: str, check: str, default: str, message: str, groups: tuple[str
 
 
 def get_rules() -> list[Rule]:
-    from . import copied, cross_year, delta, meta, narrative, table  # noqa: F401  (registration)
+    from . import conflict, copied, cross_year, delta, meta, narrative, table  # noqa: F401  (registration)
 
     return sorted(_RULES.values(), key=lambda r: r.code)
 

@@ -23,6 +23,11 @@ _PAREN_OPEN = regex.compile(r"^[（(](?:其中|含|包括)?[，,：:]?")
 _EXHAUSTIVE = regex.compile(r"分别为|分别是")
 _OUTCOME = regex.compile(r"办理结果(?:为|是|如下)|办理情况(?:为|是)|结果(?:为|如下)[：:]")
 _TOTAL_HINT = regex.compile(r"共|合计|总计|累计|总数|全年|总量|全部")
+# a breakdown continued in the next sentence: 。其中，… / 。从申请渠道看，…; the total may be
+# followed by a short clause without figures (共受理申请4件，申请人均为自然人。其中，…)
+_NEXT_OPENER = regex.compile(r"其中|从[^，,。\d]{1,8}(?:看|分)")
+_TAIL = 16
+_HEADING = regex.compile(r"^(?:[（(][一二三四五六七八九十]{1,2}[）)]|[一二三四五六七八九十]{1,2}、)")  # a section heading
 _DELTA = regex.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|减|增|多|少)(?:了)?$")
 _DELTA_CTX = regex.compile(r"较上一?年|同比|比上一?年|与上一?年|与去年|较去年|比去年|上年同期|较20\d\d年|比20\d\d年")
 _ALL = regex.compile(r"全部为|全部是|均为|都是|均是|全为")
@@ -60,8 +65,9 @@ def _clause_bounds(s: Sentence, ci: int, cj: int, prev_end: int, next_start: int
 
 
 def _find_metric(lex: Lexicon, ents, lb: int, ci: int, cj: int, rb: int, clause: str,
-                 topics: set[str]) -> tuple[Metric, int, int, str] | None:
-    """The first-listed metric tagged in the clause, left of the number first, then right."""
+                 topics: set[str], unit: str | None = None) -> tuple[Metric, int, int, str] | None:
+    """The first-listed metric tagged in the clause, left of the number first, then right.
+    A term that ends the clause right before its count (全年许可决定7件。) needs no verb."""
     in_clause = [e for e in ents if e.label_ == "METRIC" and lb <= e.start_char and e.end_char <= rb]
     appeals_only = "appeals" in topics and any(lex.metric(e.ent_id_).topic == "appeals" for e in in_clause)
     for side, lo, hi in (("left", lb, ci), ("right", cj, rb)):
@@ -72,7 +78,8 @@ def _find_metric(lex: Lexicon, ents, lb: int, ci: int, cj: int, rb: int, clause:
             m = lex.metric(e.ent_id_)
             if appeals_only and m.topic != "appeals":
                 continue  # 维持原答复9件 in a 复议 sentence is an outcome, not 答复
-            if m.requires is not None and not m.requires.search(clause):
+            bare = unit in m.bare_units and e.end_char == ci and cj == rb
+            if m.requires is not None and not bare and not m.requires.search(clause):
                 continue
             if m.forbids is not None and m.forbids.search(clause):
                 continue
@@ -154,16 +161,21 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
     carry_app: Claim | None = None  # the paragraph's current applications claim (for applicant inheritance)
     carry_para = -1
     para_topics: set[str] = set()
+    section_topics: set[str] = set()  # what the current （二）依申请公开情况 heading is about
     for si, s in enumerate(sentences):
         qs = per_sentence[si]
-        if s.paragraph != carry_para:
+        heading = _HEADING.match(s.compact)
+        if s.paragraph != carry_para or heading:  # （四）平台建设 run into one line
             carry_app, carry_para, para_topics = None, s.paragraph, set()
+        topics = _sentence_topics(lex, s)
+        if heading:
+            section_topics = topics & {"applications", "appeals"}
+        if not topics & {"applications", "appeals", "other"}:
+            # 本年度办理完结51件。 continues the subject of its paragraph, else of its section
+            topics |= para_topics or section_topics
+        para_topics = topics & {"applications", "appeals"} or para_topics
         if not qs:
             continue
-        topics = _sentence_topics(lex, s)
-        if not topics & {"applications", "appeals", "other"}:
-            topics |= para_topics  # 本年度办理完结51件。 continues the paragraph's subject
-        para_topics = topics & {"applications", "appeals"} or para_topics
         appeals_group: str | None = None
         idx, ents = idxs[si], tagged[si]
         first_in_sentence = len(claims)
@@ -189,7 +201,7 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
                 qualifiers.append("减少" if _DECREASE.search(left) else "增加")
             clause = left + right
             countable = role == "plain" and q.kind == "count" and q.unit in lex.table_units
-            found = _find_metric(lex, ents, lb, ci, cj, rb, clause, topics) if countable else None
+            found = _find_metric(lex, ents, lb, ci, cj, rb, clause, topics, q.unit) if countable else None
             applicant = _applicant(ents, lb, rb) if "applications" in topics and countable else None
             if found:
                 m, a, b, side = found
@@ -310,10 +322,14 @@ def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, senten
         opens.append(_Open(total=me, end=stop.start() if stop else len(s.compact),
                            exhaustive=bool(_EXHAUSTIVE.search(m.group())), group=0))
         return
-    if k == len(qs) - 1 and cj >= len(s.compact) - 2 and si + 1 < len(sentences):
+    if k == len(qs) - 1 and si + 1 < len(sentences):
         nxt = sentences[si + 1]
-        if nxt.compact.startswith("其中") and nxt.paragraph == s.paragraph:
-            counts = [i for i in range(first, me + 1) if claims[i].kind == "count" and claims[i].role != "delta"]
+        opener = _NEXT_OPENER.match(nxt.compact)
+        counts = [i for i in range(first, me + 1) if claims[i].kind == "count" and claims[i].role != "delta"]
+        # after the sentence's last figure at most a short clause without figures, and only when
+        # that leaves one figure to break down (…4件，申请人均为自然人。其中，…)
+        closes = cj >= len(s.compact) - 2 or (cj >= len(s.compact) - _TAIL and len(counts) == 1)
+        if opener and closes and nxt.paragraph == s.paragraph:
             # which figure the next sentence's 其中 breaks down: a 共 total, else the processed
             # applications (results follow 办结), else the received, else the last figure
             target = next((i for i in counts if "共" in claims[i].qualifiers), None)
@@ -321,7 +337,8 @@ def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, senten
                 target = target if target is not None else next((i for i in counts if claims[i].metric == key), None)
             target = target if target is not None else (counts[-1] if counts else None)
             if target is not None:
-                claims[target] = replace(claims[target], extra={**claims[target].extra, "opens_next": True})
+                kind = "其中" if opener.group().startswith("其中") else "从"
+                claims[target] = replace(claims[target], extra={**claims[target].extra, "opens_next": kind})
 
 
 def _close(claims, o: _Open) -> None:
@@ -350,6 +367,6 @@ def _assign_groups(claims: list[Claim]) -> list[Claim]:
         si = c.extra["si"] + 1
         parts = tuple(j for j, d in enumerate(out) if d.extra.get("si") == si and d.kind == "count"
                       and d.role == "plain" and unit_family(d.unit) == unit_family(c.unit) and "全部" not in d.qualifiers)
-        if parts:
+        if len(parts) >= (2 if c.extra["opens_next"] == "从" else 1):  # 从办理结果看，X 4件: one item, not a list
             _attach(out, i, parts, False)
     return out

@@ -19,6 +19,7 @@ class Metric:
     requires_topic: str | None = None
     forbids: regex.Pattern | None = None
     order: int = 0
+    bare_units: frozenset[str] = frozenset()  # units in which "term + count" alone (许可决定7件) needs no verb
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ def load_lexicon() -> Lexicon:
         Metric(key=m["key"], topic=m["topic"], term_list=tuple(m["terms"]), candidates=tuple(m["candidates"]),
                requires=regex.compile(m["requires"]) if m.get("requires") else None,
                requires_topic=m.get("requires_topic"),
-               forbids=regex.compile(m["forbids"]) if m.get("forbids") else None, order=i)
+               forbids=regex.compile(m["forbids"]) if m.get("forbids") else None, order=i,
+               bare_units=frozenset(m.get("bare_units", ())))
         for i, m in enumerate(data["metrics"]))
     applicants = {k: tuple(v) for k, v in data["applicants"].items()}
     topics = {k: regex.compile(v) for k, v in data["topics"].items()}

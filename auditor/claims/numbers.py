@@ -361,7 +361,7 @@ _CORE_RE = regex.compile(
 _CORE_GROUPS = (None, "num", "pct", "few", "cn")
 _CN_RUN_RE = regex.compile(f"[{_CN_CHARS}]+")
 _TAIL_RE = regex.compile(
-    rf"(?:{_SP}(?P<mult>{_MULT}))?(?:{_SP}(?P<ain>{_AIN}))?(?:{_SP}(?P<mult2>{_MULT}))?"
+    rf"(?:{_SP}(?:\r?\n{_SP})?(?P<mult>{_MULT}))?(?:{_SP}(?P<ain>{_AIN}))?(?:{_SP}(?P<mult2>{_MULT}))?"
     rf"(?:{_SP}(?P<unit>{_UNIT_ALT})|{_SP}\r?\n{_SP}(?P<unitn>{_UNIT_ALT_NL}))?"
     rf"(?:{_SP}(?P<suf>{_SUF}))?"
 )

@@ -25,6 +25,11 @@ def half_up(x: float, decimals: int) -> float:
     return int(scaled + 0.5 + 1e-9) / 10 ** decimals
 
 
+def posts_count(slot: Slot) -> bool:
+    """公开行政强制信息26条: website posts, which need not equal the table's decisions."""
+    return "信息{v}条" in slot.fmt
+
+
 def readings(slot: Slot, cells: Cells) -> list[float]:
     """The values of every plausible table reading of a slot that the cells allow."""
     out = []
@@ -55,7 +60,8 @@ def narrative_findings(plan: Plan, cells: Cells, year: int, changed: set[str],
         if not ok:
             expected = _num(values[0])
             out.append(GoldFinding(
-                "narrative.table_mismatch", severity("narrative.table_mismatch", headline=s.headline), (f"@{s.id}",),
+                "narrative.table_mismatch",
+                severity("narrative.table_mismatch", headline=s.headline, provable=not posts_count(s)), (f"@{s.id}",),
                 f"正文称“{s.render()}”，但{s.note or '对应表格单元格'}为{expected}，与任何合理口径均不符",
                 (_num(s.value), expected)))
     for rel in plan.relations:
@@ -65,7 +71,10 @@ def narrative_findings(plan: Plan, cells: Cells, year: int, changed: set[str],
             if abs(total - parts) > 1e-6:
                 moved = [f"@{p}" for p in rel.parts if p in changed] or ([] if rel.total in changed else [f"@{rel.parts[0]}"])
                 desc = "+".join(str(_num(slots[p].value)) for p in rel.parts)
-                out.append(GoldFinding("narrative.sum", severity("narrative.sum"), (f"@{rel.total}", *moved),
+                slip = len(rel.parts) >= 3 and not slots[rel.total].links and 0 < total - parts <= max(1.0, total * 0.01)
+                provable = parts > total or rel.exhaustive or slip
+                out.append(GoldFinding("narrative.sum", severity("narrative.sum", provable=provable),
+                                       (f"@{rel.total}", *moved),
                                        f"“{slots[rel.total].render()}”，其分项{desc}={_num(parts)}，与总数不符",
                                        (_num(total), _num(parts))))
         elif isinstance(rel, RatioRel):
@@ -85,7 +94,9 @@ def narrative_findings(plan: Plan, cells: Cells, year: int, changed: set[str],
         elif isinstance(rel, SameRel):
             a, b = slots[rel.first], slots[rel.second]
             if abs(a.value - b.value) > 1e-9:
-                out.append(GoldFinding("narrative.conflict", severity("narrative.conflict"), (f"@{a.id}", f"@{b.id}"),
+                proven = rel.provable == "any" or (rel.provable == "larger" and b.value > a.value)
+                out.append(GoldFinding("narrative.conflict", severity("narrative.conflict", provable=proven),
+                                       (f"@{a.id}", f"@{b.id}"),
                                        f"同一数量前称“{a.render()}”，后称“{b.render()}”", (_num(a.value), _num(b.value))))
         elif isinstance(rel, DeltaRel) and previous is not None:
             now = [cells.get(k) for k in rel.cells]

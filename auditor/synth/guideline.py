@@ -27,6 +27,12 @@ def severity(check: str, **facts) -> str:
     - meta.format: ``wholly`` False – a single row or label in the 2019 layout → low
     - meta.copied: ``other_agency`` – copied from another agency → medium
     - cross_year.delta: ``with_previous`` – last year's report is available (and contradicts the claim) → medium
+    - narrative.conflict: ``provable`` False – the wording does not make the two counts one quantity
+      (对23个政务新媒体开展检查 after 政务新媒体24个; a website channel smaller than the total) → info
+    - narrative.table_mismatch: ``provable`` False – website posts (公开行政强制信息26条) against the
+      table's decisions, which need not be equal → info
+    - narrative.sum: ``provable`` False – a 其中 list short of its total, which may name only some
+      categories (not 办理结果为, not a slip of ≤1% over three or more items) → info
     """
     level = DEFAULTS[check]
     if check.startswith("table.") and check.endswith(("sum", "balance")) and facts.get("subtotal_only"):
@@ -41,6 +47,8 @@ def severity(check: str, **facts) -> str:
         return _move(level, -1)
     if check == "meta.copied" and facts.get("other_agency"):
         return _move(level, +1)
+    if check.startswith("narrative.") and facts.get("provable", True) is False:
+        return "info"
     if check == "cross_year.delta" and facts.get("with_previous"):
         return "medium"
     return level

@@ -53,10 +53,13 @@ Part = str | Ref
 
 @dataclass(frozen=True)
 class SumRel:
-    """A narrative total and its stated breakdown (共…其中…): total = Σ parts."""
+    """A narrative total and its stated breakdown (共…其中…): total = Σ parts. ``exhaustive``: the
+    wording closes the list (办理结果为：…), so parts short of the total are an error too; a 其中
+    list may name only some categories, so only parts exceeding the total prove one."""
 
     total: str
     parts: tuple[str, ...]
+    exhaustive: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,14 @@ class RatioRel:
 
 @dataclass(frozen=True)
 class SameRel:
-    """The same quantity stated twice."""
+    """The same quantity stated twice. ``provable``: which difference the wording proves wrong —
+    "any" (全部13个政务新媒体 restating 政务新媒体13个), "larger" (a website channel restating all
+    information published: only a larger channel contradicts it), "none" (对13个政务新媒体开展检查:
+    a different count is worth a look, not a contradiction)."""
 
     first: str
     second: str
+    provable: str = "any"
 
 
 @dataclass(frozen=True)

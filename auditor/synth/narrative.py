@@ -273,7 +273,7 @@ class Builder(RequestsSection):
         if total is not None and self.rng.random() < 0.5:
             again = self.slot("proactive_again", self.pick(P.PROACTIVE_REPEAT), self.plan.slots[total].value)
             parts += [again, "。"]
-            self.plan.relations.append(SameRel(total, again.id))
+            self.plan.relations.append(SameRel(total, again.id, provable="larger"))
         if self.rng.random() < 0.5:
             t = self.rng.randint(5, 400)
             d = t if self.rng.random() < 0.6 else self.rng.randint(max(1, t * 4 // 5), t)
@@ -296,9 +296,11 @@ class Builder(RequestsSection):
                                                                                    self.rng.randint(1, 6)), "。"]
         media = self.plan.marks.get("new_media")
         if media is not None and self.rng.random() < 0.5:
-            again = self.slot("new_media_again", self.pick(P.NEW_MEDIA_REPEAT), self.plan.slots[media].value)
+            exhaustive = self.rng.random() < 0.5
+            again = self.slot("new_media_again", self.pick(P.NEW_MEDIA_ALL if exhaustive else P.NEW_MEDIA_SOME),
+                              self.plan.slots[media].value)
             parts += [again, "。"]
-            self.plan.relations.append(SameRel(media, again.id))
+            self.plan.relations.append(SameRel(media, again.id, provable="any" if exhaustive else "none"))
         self.para(parts)
 
     # ------------------------------------------------------------------ 六
@@ -349,7 +351,7 @@ class Builder(RequestsSection):
                     self.plan.relations.append(SumRel(t.id, (host.id,)))
             items = [self.slot("proposal_result", fmt, v) for fmt, v in zip(P.PROPOSAL_RESULTS, results)]
             parts += ["，办理结果为：", *self.join(items, self.pick(("、", "，"))), "。"]
-            self.plan.relations.append(SumRel(t.id, tuple(i.id for i in items)))
+            self.plan.relations.append(SumRel(t.id, tuple(i.id for i in items), exhaustive=True))
         parts.append(self.pick(("目前全部建议提案均已办理完毕，代表、委员答复率、满意率均为100%。", "办理情况已在门户网站公开。", "")))
         self.para(parts)
 

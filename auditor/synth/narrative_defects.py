@@ -4,7 +4,7 @@ a malformed or wrong statistics period, a wrong year-over-year change."""
 from __future__ import annotations
 
 from .draft import Draft, Unavailable, nudge, wrong_value
-from .evaluate import half_up, readings
+from .evaluate import half_up, posts_count, readings
 from .guideline import rounding_only, severity
 from .model import DeltaRel, GoldFinding, Plan, RatioRel, SameRel, Slot, SumRel
 
@@ -36,7 +36,7 @@ def table_mismatch(plan: Plan, d: Draft) -> None:
     # a figure stated twice would also become a narrative.conflict: only singly stated ones
     primary = [s.links[0] for s in plan.slots.values() if s.links]
     slots = [s for s in plan.slots.values() if s.links and s.kind == "count" and s.id not in d.changed_slots
-             and primary.count(s.links[0]) == 1]
+             and primary.count(s.links[0]) == 1 and not posts_count(s)]
     plain = [s for s in slots if not plan.relations_of(s.id)]
     minor = [s for s in plain if not s.headline]
     pool = minor if minor and d.rng.random() < 0.5 else (plain or slots)
@@ -59,7 +59,12 @@ def narrative_sum(plan: Plan, d: Draft) -> None:
         raise Unavailable
     sid = d.rng.choice(movable)
     v = int(plan.slots[sid].value)
-    _set(plan, d, sid, v + nudge(d.rng, v))
+    step = nudge(d.rng, v)
+    if not rel.exhaustive:  # a 其中 list short of its total may be partial: make the parts exceed it
+        step = abs(step) if sid in rel.parts else -min(abs(step), v)
+        if not step:
+            raise Unavailable
+    _set(plan, d, sid, v + step)
 
 
 def narrative_ratio(plan: Plan, d: Draft) -> None:
@@ -85,13 +90,14 @@ def narrative_ratio(plan: Plan, d: Draft) -> None:
 
 
 def narrative_conflict(plan: Plan, d: Draft) -> None:
-    rels = [r for r in plan.relations if isinstance(r, SameRel) and r.second not in d.changed_slots
-            and r.first not in d.changed_slots]
+    rels = [r for r in plan.relations if isinstance(r, SameRel) and r.provable != "none"
+            and r.second not in d.changed_slots and r.first not in d.changed_slots]
     if not rels:
         raise Unavailable
     rel = d.rng.choice(rels)
     v = int(plan.slots[rel.second].value)
-    _set(plan, d, rel.second, v + nudge(d.rng, v, lo=1))
+    step = nudge(d.rng, v, lo=1)
+    _set(plan, d, rel.second, v + (abs(step) if rel.provable == "larger" else step))
 
 
 def stale_year(plan: Plan, d: Draft) -> None:

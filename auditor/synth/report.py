@@ -171,6 +171,9 @@ def build_report(seed: int, *, fmt: str = "2021", layout: str = "lines", errors:
                                     f"{year}年度报告仍使用2019年试行格式（国办公开办函〔2019〕60号）"))
     findings += table_findings(d.cells, d.clean, template)
     findings += narrative_findings(plan, d.cells, year, d.changed_slots, prev_cells)
+    # "info" is "worth a look, not provably wrong": a checker may report it or not (may_flag)
+    may_flag += [{"check": f.check, "quotes": list(f.quotes), "why": f.why} for f in findings if f.severity == "info"]
+    findings = [f for f in findings if f.severity != "info"]
     if prev_cells is not None:
         co, co_may = carry_over_findings(d.cells, prev_cells)
         findings += co

@@ -26,6 +26,13 @@ def metric_values(text: str) -> list[tuple[str | None, float]]:
     ("依申请公开12件，予以公开及部分公开的有6件。", [("handled", 12), ("granted_or_partial", 6)]),
     ("政府信息公开行政复议 351 件，其中结果维持 72 件，尚未审结 37 件。", [("review", 351), ("upheld", 72), ("pending", 37)]),
     ("共有行政诉讼案件1件、行政复议案件2件，均已结案。", [("litigation", 1), ("review", 2)]),
+    # a decision term right before its case count needs no verb; posts (条) and item lists (项) stay unlinked
+    ("2020年，全年许可决定7件。处罚决定143件。本年度行政强制7件。", [("licensing", 7), ("penalty", 143), ("enforcement", 7)]),
+    ("取消行政许可3项。全年公开行政强制信息26条。", [(None, 3), (None, 26)]),
+    ("许可决定 6\n 万余件。", [("licensing", 60000)]),  # a line break between the figure and 万
+    # the subject comes from the section heading and from sentences without figures
+    ("（二）依申请公开情况\n坚持依法答复。2023年，我局办结5件。", [("total_processed", 5)]),
+    ("（四）平台建设\n受理互动交流事项240件，办结193件。", [(None, 240), (None, 193)]),
 ])
 def test_metric_resolution(text, expected):
     assert metric_values(text) == [(m, float(v)) for m, v in expected]

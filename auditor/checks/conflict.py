@@ -1,0 +1,169 @@
+"""NT004: one quantity stated twice in the narrative with two values.
+
+Two ways to know that two figures are the same quantity: both link to the same table cell
+(``_linked_conflicts``), or, for figures no table holds, their wording (``_subject_conflicts``):
+the same head noun with a shared specific word, a channel larger than the whole it belongs to,
+or an "all N" restatement (全部13个政务新媒体) of a count given before.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from ..claims.model import Claim
+from .context import CheckContext
+from .finding import Finding
+from .narrative import TOL, plain_number, scope_of
+from .registry import rule
+
+
+@rule(code="NT004", check="narrative.conflict", default="medium",
+      message="同一数量前后表述不一致：“{first}”与“{second}”")
+def same_quantity_same_value(ctx: CheckContext) -> Iterator[Finding]:
+    """同一数量在正文中前后两次表述不一致。
+
+    The same quantity is stated twice in the narrative with different values.
+
+    **反例** ``受理申请21件 … 全年共受理申请23件``  **正例** both 21
+    """
+    yield from _linked_conflicts(ctx)
+    yield from _subject_conflicts(ctx)
+
+
+_GENERIC = set("全年本年度我局我办通过共计累计公开发布政府信息主动各类其中网站平台门户条件篇次个在了的和及与为有将对已")
+_HEAD_DROP = regex.compile(r"政府|各类|相关|的|了|共计|共|累计|合计")
+_WHOLE = regex.compile(r"共|全年|累计|合计|总计")
+# a channel through which information is published: part of "all information published"
+_CHANNEL = regex.compile(r"网站|门户|专栏|栏目|公开栏")
+_PUBLISHED_INFO = regex.compile(r"(?:公开|发布|更新)[^，,；;。\d]{0,4}信息$")
+# "all N" of a noun: 全部13个…, 所属13个…均…, 13个…账号全部完成…
+_ALL_BEFORE = regex.compile(r"(?:全部|所有|所属|全体)$")
+_ALL_AFTER = regex.compile(r"^[^，,；;。\d]{0,12}?(?:均|全部|都)")
+SAME_SCALE = 0.6  # two counts of one subject this far apart are more likely two scopes than a slip
+
+
+def _head(claim: Claim, ctx: CheckContext) -> str:
+    """The words right before the number (公开信息), without filler."""
+    left = "".join(ctx.text[claim.sentence[0]:claim.number[0]].split())
+    left = regex.split(r"[，,；;：:、。（()）]", left)[-1]
+    return _HEAD_DROP.sub("", left)
+
+
+def _right_head(claim: Claim, ctx: CheckContext) -> str:
+    """The words right after the unit (23个政务新媒体实行…), for counts written before their noun."""
+    right = "".join(ctx.text[claim.end:claim.sentence[1]].split())
+    return regex.split(r"[，,；;：:、。（()）]", right)[0][:12]
+
+
+def _shared_noun(x: str, y: str) -> str:
+    """Longest common run of at least four characters, two of them not generic."""
+    best = ""
+    for i in range(len(x)):
+        for j in range(i + 4, len(x) + 1):
+            sub = x[i:j]
+            if sub in y and len(sub) > len(best) and sum(ch not in _GENERIC for ch in sub) >= 2:
+                best = sub
+    return best
+
+
+def _left(ctx: CheckContext, c: Claim, width: int = 16) -> str:
+    return ctx.text[c.sentence[0]:c.number[0]][-width:]
+
+
+def _is_whole(ctx: CheckContext, c: Claim) -> bool:
+    return c.role == "total" or bool(_WHOLE.search(_left(ctx, c)))
+
+
+def _part_exceeds_whole(ctx: CheckContext, a: Claim, b: Claim) -> bool:
+    """共公开政府信息2080条 … 依托门户网站公开信息2081条: a channel larger than the whole."""
+    whole_a, whole_b = _is_whole(ctx, a), _is_whole(ctx, b)
+    if whole_a == whole_b:
+        return False
+    whole, part = (a, b) if whole_a else (b, a)
+    return part.value > whole.value
+
+
+_TOTAL_WORDS = regex.compile(r"共|累计|合计|总计|各类|主动公开")
+
+
+def _wholeness(ctx: CheckContext, c: Claim) -> int:
+    """How plainly a figure is all information published: a total word, and no channel named."""
+    left = _left(ctx, c)
+    return bool(_TOTAL_WORDS.search(left)) + (not _CHANNEL.search(left))
+
+
+def _channel_exceeds_total(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str) -> bool:
+    """主动公开政府信息442条 … 政府信息公开专栏发布信息447条: a website channel publishing more
+    information than the report says was published in all."""
+    if not (_PUBLISHED_INFO.search(ha) and _PUBLISHED_INFO.search(hb)):
+        return False
+    wa, wb = _wholeness(ctx, a), _wholeness(ctx, b)
+    if wa == wb:
+        return False
+    whole, channel = (a, b) if wa > wb else (b, a)
+    return (bool(_TOTAL_WORDS.search(_left(ctx, whole))) and bool(_CHANNEL.search(_left(ctx, channel)))
+            and channel.value > whole.value)
+
+
+def _says_all(ctx: CheckContext, c: Claim) -> bool:
+    """全部13个政务新媒体 / 13个政务新媒体均已备案: the count claims to be every one of them."""
+    return bool(_ALL_BEFORE.search(_left(ctx, c, 4)) or _ALL_AFTER.search(ctx.text[c.end:c.sentence[1]]))
+
+
+def _same_scale(a: Claim, b: Claim) -> bool:
+    return min(a.value, b.value) >= SAME_SCALE * max(a.value, b.value)
+
+
+def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
+    """Untabled figures of one subject given two different exact values in different sentences:
+    the same head and a shared specific word (审计信息栏目/专栏 公开信息), a part larger than its
+    whole, or an "all N" restatement of the same noun is a contradiction (medium); other near-equal
+    counts of one noun (政务新媒体24个 … 对23个政务新媒体实行监测) are worth a look, not proof (info)."""
+    pool = [c for c in ctx.claims if not c.candidates and c.kind == "count" and c.role in ("plain", "total")
+            and not c.approx and c.unit]
+    heads = {id(c): _head(c, ctx) for c in pool}
+    for i, a in enumerate(pool):
+        ha = heads[id(a)]
+        for b in pool[i + 1:]:
+            if b.sentence == a.sentence or b.unit != a.unit or b.value == a.value:
+                continue
+            hb = heads[id(b)]
+            same_head = len(ha) >= 4 and len(hb) >= 4 and ha[-4:] == hb[-4:]
+            near = abs(a.value - b.value) <= max(1.0, 0.05 * max(a.value, b.value))
+            noun = same_head or bool(_shared_noun(ha[-8:] + "|" + _right_head(a, ctx),
+                                                  hb[-8:] + "|" + _right_head(b, ctx)))
+            severity = None
+            if same_head:
+                specific_a = {ha[k:k + 2] for k in range(len(ha) - 1)} - {hb[-4:][k:k + 2] for k in range(3)}
+                specific_b = {hb[k:k + 2] for k in range(len(hb) - 1)}
+                if {bg for bg in specific_a & specific_b if not set(bg) <= _GENERIC} or _part_exceeds_whole(ctx, a, b):
+                    severity = "medium"
+            if severity is None and _same_scale(a, b) and (
+                    _channel_exceeds_total(ctx, a, b, ha, hb)
+                    or (noun and (_says_all(ctx, a) or _says_all(ctx, b)))):
+                severity = "medium"
+            if severity is None and near and noun:
+                severity = "info"
+            if severity is None:
+                continue
+            yield ctx.finding("NT004", stated=plain_number(b.value), expected=plain_number(a.value), severity=severity,
+                              evidence=[ctx.text_ev(a.start, a.end), ctx.text_ev(b.start, b.end)],
+                              first=a.quote.replace("\n", ""), second=b.quote.replace("\n", ""),
+                              facts={"linked": False, "provable": severity == "medium"})
+
+
+def _linked_conflicts(ctx: CheckContext) -> Iterator[Finding]:
+    seen: dict[tuple, Claim] = {}
+    for c in ctx.claims:
+        if not c.candidates or c.kind != "count" or c.role in ("delta", "part") or c.approx:
+            continue
+        key = (c.metric, c.candidates, scope_of(ctx, c))
+        first = seen.get(key)
+        if first is None:
+            seen[key] = c
+            continue
+        if first.high < c.low - TOL or c.high < first.low - TOL:
+            yield ctx.finding("NT004", stated=plain_number(c.value), expected=plain_number(first.value),
+                              evidence=[ctx.text_ev(first.start, first.end), ctx.text_ev(c.start, c.end)],
+                              first=first.quote.replace("\n", ""), second=c.quote.replace("\n", ""))
