@@ -93,14 +93,20 @@ def _wholeness(ctx: CheckContext, c: Claim) -> int:
     return bool(_TOTAL_WORDS.search(left)) + (not _CHANNEL.search(left))
 
 
-def _channel_exceeds_total(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str) -> bool:
-    """主动公开政府信息442条 … 政府信息公开专栏发布信息447条: a website channel publishing more
-    information than the report says was published in all."""
+_PORTAL = regex.compile(r"网站|门户")
+
+
+def _published_info_conflict(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str) -> bool:
+    """Two statements of information published that cannot both hold: a website channel larger
+    than the whole (主动公开政府信息442条 … 政府信息公开专栏发布信息447条), or the website's total
+    for the year given twice (通过门户网站主动公开各类信息1729条 … 在政府网站累计发布信息1734条)."""
     if not (_PUBLISHED_INFO.search(ha) and _PUBLISHED_INFO.search(hb)):
         return False
+    left_a, left_b = _left(ctx, a), _left(ctx, b)
     wa, wb = _wholeness(ctx, a), _wholeness(ctx, b)
     if wa == wb:
-        return False
+        return (bool(_TOTAL_WORDS.search(left_a) and _TOTAL_WORDS.search(left_b))
+                and bool(_PORTAL.search(left_a) and _PORTAL.search(left_b)) and _near(a, b))
     whole, channel = (a, b) if wa > wb else (b, a)
     return (bool(_TOTAL_WORDS.search(_left(ctx, whole))) and bool(_CHANNEL.search(_left(ctx, channel)))
             and channel.value > whole.value)
@@ -109,6 +115,16 @@ def _channel_exceeds_total(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: s
 def _says_all(ctx: CheckContext, c: Claim) -> bool:
     """全部13个政务新媒体 / 13个政务新媒体均已备案: the count claims to be every one of them."""
     return bool(_ALL_BEFORE.search(_left(ctx, c, 4)) or _ALL_AFTER.search(ctx.text[c.end:c.sentence[1]]))
+
+
+def _near(a: Claim, b: Claim) -> bool:
+    return abs(a.value - b.value) <= max(1.0, 0.05 * max(a.value, b.value))
+
+
+def _one_scope(ctx: CheckContext, a: Claim, b: Claim) -> bool:
+    """No scope word tells them apart (全区政务新媒体24个 … 本机关12个政务新媒体均已备案 do)."""
+    sa, sb = scope_of(ctx, a), scope_of(ctx, b)
+    return sa <= sb or sb <= sa
 
 
 def _same_scale(a: Claim, b: Claim) -> bool:
@@ -130,7 +146,7 @@ def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             hb = heads[id(b)]
             same_head = len(ha) >= 4 and len(hb) >= 4 and ha[-4:] == hb[-4:]
-            near = abs(a.value - b.value) <= max(1.0, 0.05 * max(a.value, b.value))
+            near = _near(a, b)
             noun = same_head or bool(_shared_noun(ha[-8:] + "|" + _right_head(a, ctx),
                                                   hb[-8:] + "|" + _right_head(b, ctx)))
             severity = None
@@ -139,9 +155,9 @@ def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
                 specific_b = {hb[k:k + 2] for k in range(len(hb) - 1)}
                 if {bg for bg in specific_a & specific_b if not set(bg) <= _GENERIC} or _part_exceeds_whole(ctx, a, b):
                     severity = "medium"
-            if severity is None and _same_scale(a, b) and (
-                    _channel_exceeds_total(ctx, a, b, ha, hb)
-                    or (noun and (_says_all(ctx, a) or _says_all(ctx, b)))):
+            if severity is None and (
+                    (_same_scale(a, b) and _published_info_conflict(ctx, a, b, ha, hb))
+                    or (noun and (_says_all(ctx, a) or _says_all(ctx, b)) and _one_scope(ctx, a, b))):
                 severity = "medium"
             if severity is None and near and noun:
                 severity = "info"

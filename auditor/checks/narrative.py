@@ -145,7 +145,7 @@ def _near_miss(ctx: CheckContext, total: Claim, parts: list[Claim]) -> bool:
     return abs(sum(p.value for p in parts) + sum(others) - total.value) > TOL
 
 
-_SHARE = regex.compile(r"^[，,]?(?:所?占(?:比|比例|比重)?(?:了)?(?:全部|总数|总量|总体|申请总数|全年)?(?:的)?(?:比例|比重)?"
+_SHARE = regex.compile(r"^[，,]?(?:所?占(?:到)?(?:比|比例|比重)?(?:了)?(?:全部|总数|总量|总体|申请总数|全年)?(?:的)?(?:比例|比重)?"
                        r"(?:为|达|约|达到)?|(?:所占)?(?:比例|比重)(?:为|达|是)?)$")
 
 
@@ -230,7 +230,7 @@ def share_matches_figures(ctx: CheckContext) -> Iterator[Finding]:
 
 
 _RATE = regex.compile(r"(办结|答复|回复|办理|处理|采纳|受理)率(?:为|达到|达|是)?$")
-_RATE_VERB = {"办结": "办结|办理完", "答复": "答复|回复", "回复": "回复|答复", "办理": "办理|办结", "处理": "处理|办结",
+_RATE_VERB = {"办结": "办结|办理", "答复": "答复|回复", "回复": "回复|答复", "办理": "办理|办结", "处理": "处理|办结",
               "采纳": "采纳", "受理": "受理"}
 _BASE = regex.compile(r"受理|收到|接收|接到|新收|共|收悉|办理")
 

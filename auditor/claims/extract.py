@@ -32,6 +32,7 @@ _DELTA = regex.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|减
 _DELTA_CTX = regex.compile(r"较上一?年|同比|比上一?年|与上一?年|与去年|较去年|比去年|上年同期|较20\d\d年|比20\d\d年")
 _ALL = regex.compile(r"全部为|全部是|均为|都是|均是|全为")
 _HEADLINE_APPLICATION_METRICS = frozenset({"new_received", "handled", "total_processed"})
+_OUTCOME_PREFIXES = ("granted", "partially_granted", "denied", "unable", "not_processed", "other_")
 _EXTRA = regex.compile(r"另有|另外|此外|另")
 _APPEAL_TERMS = regex.compile(r"行政复议|行政诉讼|复议|诉讼")
 _DECREASE = regex.compile(r"减少|下降|降低|减|少(?:了)?$")
@@ -221,6 +222,12 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
                     qb = applicant[2]
                 candidates = tuple(_with_column(c, applicant[0]) for c in carry_app.candidates
                                    if c.startswith("applications:") and "@" not in c)
+            elif applicant and role == "plain" and q.kind == "count":
+                # 申请人中，自然人提出50件 with no figure before it: the applications received
+                metric_key = "new_received"
+                if applicant[1] < ci:
+                    qa = applicant[1]
+                candidates = _candidates(lex.metric(metric_key), applicant[0], None)
             if applicant:
                 qualifiers.append(applicant[0])
             if _ALL.search(clause):
@@ -296,7 +303,8 @@ def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, senten
     if opens and c.role == "plain" and "全部" not in c.qualifiers and c.kind == "count" and not extra_item:
         top = opens[-1]
         tot = claims[top.total]
-        if top.exhaustive and top.group == -1 or unit_family(c.unit) == unit_family(tot.unit):
+        # a parenthesis right after its total breaks it down whatever the unit (建议12条（主办1件，协办12件）)
+        if top.exhaustive and top.group == -1 or top.paren or unit_family(c.unit) == unit_family(tot.unit):
             top.parts.append(me)
     if c.role == "delta" and me > first and _OPENER.match(s.compact[cj:cj + 8]):
         prev = next((i for i in range(me - 1, first - 1, -1) if claims[i].kind == "count" and claims[i].role != "delta"), None)
@@ -358,6 +366,10 @@ def _attach(claims, total: int, parts: tuple[int, ...], exhaustive: bool) -> Non
                             extra={**pc.extra, "part_of": total})
 
 
+def _is_outcome(metric: str | None) -> bool:
+    return bool(metric) and metric.startswith(_OUTCOME_PREFIXES)
+
+
 def _assign_groups(claims: list[Claim]) -> list[Claim]:
     """A total closing its sentence is continued by a next sentence that opens with 其中."""
     out = list(claims)
@@ -367,6 +379,11 @@ def _assign_groups(claims: list[Claim]) -> list[Claim]:
         si = c.extra["si"] + 1
         parts = tuple(j for j, d in enumerate(out) if d.extra.get("si") == si and d.kind == "count"
                       and d.role == "plain" and unit_family(d.unit) == unit_family(c.unit) and "全部" not in d.qualifiers)
+        target = i
+        if parts and c.metric != "total_processed" and all(_is_outcome(out[j].metric) for j in parts):
+            # 共受理0件，上年结转5件，办理完结3件。其中，予以公开3件…: outcomes break down the processed
+            target = next((k for k, d in enumerate(out) if d.extra.get("si") == si - 1
+                           and d.metric == "total_processed" and d.role in ("plain", "total")), i)
         if len(parts) >= (2 if c.extra["opens_next"] == "从" else 1):  # 从办理结果看，X 4件: one item, not a list
-            _attach(out, i, parts, False)
+            _attach(out, target, parts, False)
     return out

@@ -29,8 +29,8 @@ def severity(check: str, **facts) -> str:
     - cross_year.delta: ``with_previous`` – last year's report is available (and contradicts the claim) → medium
     - narrative.conflict: ``provable`` False – the wording does not make the two counts one quantity
       (对23个政务新媒体开展检查 after 政务新媒体24个; a website channel smaller than the total) → info
-    - narrative.table_mismatch: ``provable`` False – website posts (公开行政强制信息26条) against the
-      table's decisions, which need not be equal → info
+    - narrative.table_mismatch: ``provable`` False – a cell fixed by convention, not by the wording:
+      website posts (公开行政强制信息26条) against decisions, bare withdrawals (申请人自行撤回19件) → info
     - narrative.sum: ``provable`` False – a 其中 list short of its total, which may name only some
       categories (not 办理结果为, not a slip of ≤1% over three or more items) → info
     """

@@ -4,7 +4,7 @@ a malformed or wrong statistics period, a wrong year-over-year change."""
 from __future__ import annotations
 
 from .draft import Draft, Unavailable, nudge, wrong_value
-from .evaluate import half_up, posts_count, readings
+from .evaluate import half_up, loosely_linked, readings
 from .guideline import rounding_only, severity
 from .model import DeltaRel, GoldFinding, Plan, RatioRel, SameRel, Slot, SumRel
 
@@ -36,7 +36,7 @@ def table_mismatch(plan: Plan, d: Draft) -> None:
     # a figure stated twice would also become a narrative.conflict: only singly stated ones
     primary = [s.links[0] for s in plan.slots.values() if s.links]
     slots = [s for s in plan.slots.values() if s.links and s.kind == "count" and s.id not in d.changed_slots
-             and primary.count(s.links[0]) == 1 and not posts_count(s)]
+             and primary.count(s.links[0]) == 1 and not loosely_linked(s)]
     plain = [s for s in slots if not plan.relations_of(s.id)]
     minor = [s for s in plain if not s.headline]
     pool = minor if minor and d.rng.random() < 0.5 else (plain or slots)
