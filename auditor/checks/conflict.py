@@ -68,7 +68,8 @@ def _shared_noun(x: str, y: str) -> str:
 
 
 def _left(ctx: CheckContext, c: Claim, width: int = 16) -> str:
-    return ctx.text[c.sentence[0]:c.number[0]][-width:]
+    """The ``width`` characters before the number, without the line breaks of wrapped text (主⏎动公开)."""
+    return "".join(ctx.text[c.sentence[0]:c.number[0]].split())[-width:]
 
 
 def _is_whole(ctx: CheckContext, c: Claim) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from ..claims.model import Claim
 from .context import CheckContext
 from .finding import Finding
-from .reconcile import verdict
+from .reconcile import Evaluated, evaluate, verdict
 from .registry import rule
 
 
@@ -20,6 +20,21 @@ def _base(ctx: CheckContext, delta: Claim) -> Claim | None:
         if c.sentence == delta.sentence and c.kind == "count" and c.role != "delta":
             best = c
     return best
+
+
+def _both_years(ctx: CheckContext, base: Claim) -> tuple[Evaluated | None, float]:
+    """Last year's figure and this year's for the reading of ``base`` this year's table supports.
+
+    This year's figure is the table's: when the narrative's own figure is wrong (新收7件 against a
+    table of 6), that is narrative.table_mismatch's finding, and the change is judged on the table."""
+    _, now, _ = verdict(base, ctx.tables, ctx.template)
+    if now is not None:
+        before = evaluate(now.expr, ctx.previous.tables, ctx.previous.template)
+        if before.value is not None:
+            return before, now.value
+    _, before, _ = verdict(Claim(**{**base.__dict__, "low": -1e18, "high": 1e18}),
+                           ctx.previous.tables, ctx.previous.template)
+    return before, base.value
 
 
 @rule(code="CY002", check="cross_year.delta", default="info",
@@ -41,13 +56,11 @@ def change_matches_last_year(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.finding("CY002", severity="info", stated=_num(d.value), evidence=[ctx.text_ev(d.start, d.end)],
                               quote=quote, detail="缺少上一年度报告，无法核对增减", facts={"verifiable": False})
             continue
-        prev_status, prev_chosen, _ = verdict(
-            Claim(**{**base.__dict__, "low": -1e18, "high": 1e18}), ctx.previous.tables, ctx.previous.template)
+        prev_chosen, current = _both_years(ctx, base)
         if prev_chosen is None or prev_chosen.value is None:
             yield ctx.finding("CY002", severity="info", stated=_num(d.value), evidence=[ctx.text_ev(d.start, d.end)],
                               quote=quote, detail="上一年度报告中未读到对应数据，无法核对", facts={"verifiable": False})
             continue
-        current = base.value
         if d.kind == "percent":
             if prev_chosen.value == 0:
                 continue

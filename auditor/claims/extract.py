@@ -33,6 +33,7 @@ _DELTA_CTX = regex.compile(r"较上一?年|同比|比上一?年|与上一?年|�
 _ALL = regex.compile(r"全部为|全部是|均为|都是|均是|全为")
 _HEADLINE_APPLICATION_METRICS = frozenset({"new_received", "handled", "total_processed"})
 _OUTCOME_PREFIXES = ("granted", "partially_granted", "denied", "unable", "not_processed", "other_")
+_APPLICANT_KEYS = frozenset({"natural_person", "legal_all", "commercial", "research", "social", "legal"})
 _EXTRA = regex.compile(r"另有|另外|此外|另")
 _APPEAL_TERMS = regex.compile(r"行政复议|行政诉讼|复议|诉讼")
 _DECREASE = regex.compile(r"减少|下降|降低|减|少(?:了)?$")
@@ -370,6 +371,11 @@ def _is_outcome(metric: str | None) -> bool:
     return bool(metric) and metric.startswith(_OUTCOME_PREFIXES)
 
 
+def _in_sentence(claims: list[Claim], si: int, metric: str, default: int | None) -> int | None:
+    return next((k for k, d in enumerate(claims) if d.extra.get("si") == si and d.metric == metric
+                 and d.role in ("plain", "total")), default)
+
+
 def _assign_groups(claims: list[Claim]) -> list[Claim]:
     """A total closing its sentence is continued by a next sentence that opens with 其中."""
     out = list(claims)
@@ -379,11 +385,14 @@ def _assign_groups(claims: list[Claim]) -> list[Claim]:
         si = c.extra["si"] + 1
         parts = tuple(j for j, d in enumerate(out) if d.extra.get("si") == si and d.kind == "count"
                       and d.role == "plain" and unit_family(d.unit) == unit_family(c.unit) and "全部" not in d.qualifiers)
-        target = i
-        if parts and c.metric != "total_processed" and all(_is_outcome(out[j].metric) for j in parts):
+        metrics = [out[j].metric for j in parts]
+        target: int | None = i
+        if any(_is_outcome(m) for m in metrics) and all(m is None or _is_outcome(m) for m in metrics):
             # 共受理0件，上年结转5件，办理完结3件。其中，予以公开3件…: outcomes break down the processed
-            target = next((k for k, d in enumerate(out) if d.extra.get("si") == si - 1
-                           and d.metric == "total_processed" and d.role in ("plain", "total")), i)
-        if len(parts) >= (2 if c.extra["opens_next"] == "从" else 1):  # 从办理结果看，X 4件: one item, not a list
-            _attach(out, target, parts, False)
+            target = _in_sentence(out, si - 1, "total_processed", default=i)
+        elif parts and all(set(out[j].qualifiers) & _APPLICANT_KEYS for j in parts):
+            # 办理完毕5件，结转下年度1件。其中自然人6件: applicants break down the received, if stated
+            target = _in_sentence(out, si - 1, "new_received", default=None)
+        if target is not None and len(parts) >= (2 if c.extra["opens_next"] == "从" else 1):
+            _attach(out, target, parts, False)  # 从办理结果看，X 4件: one item, not a list
     return out

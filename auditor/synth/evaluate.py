@@ -42,8 +42,34 @@ def readings(slot: Slot, cells: Cells) -> list[float]:
     return out
 
 
+def _splits(digits: str, parts: int) -> int:
+    """In how many ways a run of digits reads as ``parts`` numbers (no leading zeros but 0 itself)."""
+    if parts == 1:
+        return int(digits == "0" or (digits != "" and digits[0] != "0"))
+    if not digits:
+        return 0
+    heads = [1] if digits[0] == "0" else range(1, len(digits) - parts + 2)
+    return sum(_splits(digits[k:], parts - 1) for k in heads)
+
+
+def glued_unreadable(cells: Cells) -> frozenset[str]:
+    """表二 cells in a row whose digits, glued together, split more than one way: nobody can read them
+    (表二 rows have no sum to decide between the splits, unlike 表三 and 表四)."""
+    rows: dict[str, list[tuple[str, float]]] = {}
+    for key, v in cells.items():
+        if key.startswith("active.") and v is not None:
+            rows.setdefault(key.rsplit(".", 1)[0], []).append((key, v))
+    out: set[str] = set()
+    for row in rows.values():
+        if all(float(v).is_integer() and v >= 0 for _, v in row) and len(row) > 1:
+            if _splits("".join(str(int(v)) for _, v in row), len(row)) > 1:
+                out.update(k for k, _ in row)
+    return frozenset(out)
+
+
 def narrative_findings(plan: Plan, cells: Cells, year: int, changed: set[str],
-                       previous: Cells | None = None) -> list[GoldFinding]:
+                       previous: Cells | None = None, unreadable: frozenset[str] = frozenset()) -> list[GoldFinding]:
+    """Gold findings of the narrative; a mismatch with a cell in ``unreadable`` cannot be shown (info)."""
     out: list[GoldFinding] = []
     slots = plan.slots
     for s in slots.values():
@@ -63,7 +89,9 @@ def narrative_findings(plan: Plan, cells: Cells, year: int, changed: set[str],
             expected = _num(values[0])
             out.append(GoldFinding(
                 "narrative.table_mismatch",
-                severity("narrative.table_mismatch", headline=s.headline, provable=not loosely_linked(s)), (f"@{s.id}",),
+                severity("narrative.table_mismatch", headline=s.headline,
+                         provable=not loosely_linked(s) and not all(set(r) & unreadable for r in s.links)),
+                (f"@{s.id}",),
                 f"正文称“{s.render()}”，但{s.note or '对应表格单元格'}为{expected}，与任何合理口径均不符",
                 (_num(s.value), expected)))
     for rel in plan.relations:

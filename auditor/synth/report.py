@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..template import load_template
 from . import inject
 from . import phrases as P
-from .evaluate import carry_over_findings, narrative_findings, table_findings
+from .evaluate import carry_over_findings, glued_unreadable, narrative_findings, table_findings
 from .guideline import severity
 from .grids import LabelStyle, build_grids
 from .draft import Draft, Unavailable
@@ -170,7 +170,8 @@ def build_report(seed: int, *, fmt: str = "2021", layout: str = "lines", errors:
                                     ("=本年新制作数量", "=上一年项目数量", "=其他对外管理服务事项"),
                                     f"{year}年度报告仍使用2019年试行格式（国办公开办函〔2019〕60号）"))
     findings += table_findings(d.cells, d.clean, template)
-    findings += narrative_findings(plan, d.cells, year, d.changed_slots, prev_cells)
+    unreadable = glued_unreadable(d.cells) if layout == "glued" else frozenset()
+    findings += narrative_findings(plan, d.cells, year, d.changed_slots, prev_cells, unreadable)
     # "info" is "worth a look, not provably wrong": a checker may report it or not (may_flag)
     may_flag += [{"check": f.check, "quotes": list(f.quotes), "why": f.why} for f in findings if f.severity == "info"]
     findings = [f for f in findings if f.severity != "info"]
