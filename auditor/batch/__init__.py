@@ -137,7 +137,8 @@ def _plan_audits(scans: list[ScanResult], files, writer, resume: bool, limit: in
                 continue
         found = copies.get(s.source)
         out.append((AuditTask(s.source, limit, timeout, s.sha256, prev, prev_sha,
-                              found.matches if found else (), found.share if found else 0.0), name))
+                              found.matches if found else (), found.share if found else 0.0,
+                              report_path=str(writer.reports_dir / name)), name))
     return out
 
 
@@ -157,4 +158,4 @@ def _audit_all(eng, planned, writer, progress, scanned: int) -> None:
         if res.failure:
             writer.write_failure(res.source, res.failure, sha256=shas[res.source], seconds=res.seconds)
         else:
-            writer.write_report(res.result, names[res.source])
+            writer.write_report(res.result, names[res.source], written=res.written)

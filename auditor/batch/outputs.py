@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..checks.finding import SEVERITIES, SEVERITY_RANK
 from ..render.csv import FINDING_COLUMNS, finding_rows
-from .tasks import Failure
+from .tasks import Failure, write_json
 
 REPORT_COLUMNS = ("source", "sha256", "status", "agency", "year", "format", "input_kind", "previous", "findings",
                   "high", "medium", "low", "info", "extracted", "linked", "verified", "copied_share",
@@ -76,12 +75,10 @@ class ResultWriter:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def write_report(self, result: dict, name: str, *, resumed: bool = False) -> None:
-        if not resumed:
-            path = self.reports_dir / name
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(json.dumps(result, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")  # C encoder
-            os.replace(tmp, path)
+    def write_report(self, result: dict, name: str, *, resumed: bool = False, written: bool = False) -> None:
+        """Record one report in the CSVs and the tally; write its JSON unless a worker did (``written``)."""
+        if not resumed and not written:
+            write_json(self.reports_dir / name, result)
         for row in finding_rows([result]):
             self._findings.writerow({k: _cell(v) for k, v in row.items()})
         self._findings_fh.flush()

@@ -7,11 +7,14 @@ one too. The engines add the failures a worker cannot report itself (a crash, a 
 """
 from __future__ import annotations
 
+import json
+import os
 import signal
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..similarity import CopyMatch, CorpusDoc
 
@@ -53,14 +56,20 @@ class AuditTask:
     previous_sha256: str | None = None
     copies: tuple[CopyMatch, ...] = ()
     copied_share: float = 0.0
+    report_path: str | None = None  # the worker writes the report's JSON here itself
 
 
 @dataclass(frozen=True)
 class AuditResult:
     source: str
-    result: dict | None = None  # the findings contract plus a "batch" entry
+    result: dict | None = None  # the findings contract plus a "batch" entry (without tables and claims once written)
     failure: Failure | None = None
     seconds: float = 0.0
+    written: bool = False  # the JSON file is at the task's report_path
+
+
+# what the parent needs of a report the worker has written: its rows in reports.csv and findings.csv
+SUMMARY_KEYS = ("tool", "report", "findings", "coverage", "batch", "errors", "warnings")
 
 
 class _Timeout(BaseException):
@@ -192,6 +201,17 @@ def audit(task: AuditTask) -> AuditResult:
     t0 = time.perf_counter()
     value, failure = _guarded(work, task.timeout)
     seconds = time.perf_counter() - t0
-    if value is not None:
-        value["batch"]["seconds"] = round(seconds, 3)
-    return AuditResult(task.path, value, failure, seconds)
+    if value is None:
+        return AuditResult(task.path, None, failure, seconds)
+    value["batch"]["seconds"] = round(seconds, 3)
+    if task.report_path is None:
+        return AuditResult(task.path, value, failure, seconds)
+    write_json(Path(task.report_path), value)  # encoded in the worker, not in the one parent
+    return AuditResult(task.path, {k: value[k] for k in SUMMARY_KEYS if k in value}, failure, seconds, written=True)
+
+
+def write_json(path: Path, value: dict) -> None:
+    """Write atomically: a reader (or ``--resume``) never sees half a report."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")  # C encoder
+    os.replace(tmp, path)

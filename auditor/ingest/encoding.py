@@ -10,7 +10,8 @@ U+FFFD and a warning is returned; otherwise E108.
 from __future__ import annotations
 
 import codecs
-import unicodedata
+
+import regex
 
 from auditor.errors import InputError
 
@@ -60,24 +61,15 @@ def canonical_codec(name: str | None) -> str | None:
         return None
 
 
+# control characters (not the whitespace ones), C1 controls, U+FFFD, private use, surrogates, unassigned
+_UNPRINTABLE = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\p{Cs}\p{Cn}]")
+
+
 def _printable_ratio(text: str) -> float:
     if not text:
         return 1.0
     sample = text[:20000]
-    bad = 0
-    for ch in sample:
-        o = ord(ch)
-        if ch in "\t\n\r\f\v":
-            continue
-        if o < 0x20 or 0x7F <= o < 0xA0 or o == 0xFFFD:
-            bad += 1
-            continue
-        if o >= 0xE000 and (0xE000 <= o <= 0xF8FF or 0xF0000 <= o):
-            bad += 1  # private use
-            continue
-        if unicodedata.category(ch) in ("Cs", "Cn"):
-            bad += 1
-    return 1.0 - bad / len(sample)
+    return 1.0 - len(_UNPRINTABLE.findall(sample)) / len(sample)
 
 
 def looks_binary_text(text: str) -> bool:
@@ -85,27 +77,17 @@ def looks_binary_text(text: str) -> bool:
     return _printable_ratio(text) < 0.95
 
 
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
+_GOOD_NON_ASCII = regex.compile(
+    "[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u2026\u00b7\u00d7\u00f7\u2030\u2103\u2116"
+    "\u2160-\u217f\u2460-\u24ff\u25a0-\u25ff]")
+
+
 def _plausible_chinese(text: str) -> bool:
     """Of the non-ASCII characters, are most common CJK (as GB text decoded right is)?"""
-    non_ascii = 0
-    good = 0
-    for ch in text[:50000]:
-        o = ord(ch)
-        if o < 0x80:
-            continue
-        non_ascii += 1
-        if (
-            0x4E00 <= o <= 0x9FFF
-            or 0x3000 <= o <= 0x303F
-            or 0xFF00 <= o <= 0xFFEF
-            or 0x2010 <= o <= 0x2026
-            or o in (0xB7, 0xD7, 0xF7, 0x2030, 0x2103, 0x2116, 0x2160, 0x2161, 0x2162, 0x2163)
-            or 0x2460 <= o <= 0x24FF
-            or 0x25A0 <= o <= 0x25FF
-            or 0x2160 <= o <= 0x217F
-        ):
-            good += 1
-    return non_ascii == 0 or good / non_ascii >= 0.9
+    sample = text[:50000]
+    non_ascii = len(_NON_ASCII.findall(sample))
+    return non_ascii == 0 or len(_GOOD_NON_ASCII.findall(sample)) / non_ascii >= 0.9
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
