@@ -150,11 +150,26 @@ def _sentence_topics(lex: Lexicon, s: Sentence) -> set[str]:
     return {k for k, pat in lex.topics.items() if pat.search(s.compact)}
 
 
+def _narrative_quantities(text: str, tables: list[tuple[int, int]]) -> list[Quantity]:
+    """The quantities outside the tables (most of a report's numbers are table cells, read by the
+    tables stage): each stretch of narrative is scanned on its own, offsets kept."""
+    out: list[Quantity] = []
+    pos = 0
+    for a, b in sorted(tables) + [(len(text), len(text))]:
+        if a > pos:
+            shift = pos
+            out += [q if not shift else replace(q, start=q.start + shift, end=q.end + shift,
+                                                number_start=q.number_start + shift, number_end=q.number_end + shift)
+                    for q in find_quantities(text[pos:a], _CLAIM_KINDS)]
+        pos = max(pos, b)
+    return out
+
+
 def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
     lex = load_lexicon()
     exclude = [(a, b) for _, a, b in getattr(tables, "spans", ())]
     sentences = split_sentences(text, exclude)
-    quantities = find_quantities(text, _CLAIM_KINDS)
+    quantities = _narrative_quantities(text, exclude)
     per_sentence = _per_sentence(sentences, quantities)
     idxs = [[(s.compact_index(q.start), s.compact_index(q.end)) for q in qs]
             for s, qs in zip(sentences, per_sentence)]
