@@ -55,17 +55,23 @@ def row_total_matches_columns(ctx: CheckContext) -> Iterator[Finding]:
     **反例** ``一、本年新收… 5 1 0 0 0 0 7``  **正例** ``一、本年新收… 5 1 0 0 0 0 6``
     """
     for rel in _relations(ctx, "row_total", "table.row_sum"):
-        for row in row_keys(ctx.tables, rel.table):
-            parts = [cells_of(ctx.tables, rel.table, [row], c) for c in rel.parts]
-            tot = cells_of(ctx.tables, rel.table, [row], rel.total)
-            if tot is None or any(p is None for p in parts):
-                continue
-            parts = [p[0] for p in parts]
-            if differs(total(parts), tot[0].value):
-                yield ctx.finding("TB001", stated=tot[0].value, expected=total(parts),
-                                  evidence=_row_span(ctx, parts + tot) + [ctx.cell_ev(c) for c in tot + parts],
-                                  table=TABLE_NAMES[rel.table], row=row_name(ctx, rel.table, row),
-                                  facts={"table": rel.table, "row": row, "column": rel.total})
+        for row, parts, tot in _broken_row_totals(ctx, rel):
+            yield ctx.finding("TB001", stated=tot.value, expected=total(parts),
+                              evidence=_row_span(ctx, parts + [tot]) + [ctx.cell_ev(c) for c in [tot] + parts],
+                              table=TABLE_NAMES[rel.table], row=row_name(ctx, rel.table, row),
+                              facts={"table": rel.table, "row": row, "column": rel.total})
+
+
+def _broken_row_totals(ctx: CheckContext, rel) -> Iterator[tuple[str, list, object]]:
+    """(row, part cells, total cell) of every row whose total cell is not the sum of its parts."""
+    for row in row_keys(ctx.tables, rel.table):
+        parts = [cells_of(ctx.tables, rel.table, [row], c) for c in rel.parts]
+        tot = cells_of(ctx.tables, rel.table, [row], rel.total)
+        if tot is None or any(p is None for p in parts):
+            continue
+        parts = [p[0] for p in parts]
+        if differs(total(parts), tot[0].value):
+            yield row, parts, tot[0]
 
 
 @rule(code="TB002", check="table.column_sum", default="high",
@@ -89,18 +95,12 @@ def column_total_matches_parts(ctx: CheckContext) -> Iterator[Finding]:
                               table=TABLE_NAMES[rel.table], column=col.label, parts_desc="（一）至（六）各项",
                               total_name="（七）总计", facts={"table": rel.table, "row": rel.total, "column": col.key})
     for rel in _relations(ctx, "row_total", "table.column_sum"):
-        for row in row_keys(ctx.tables, rel.table):
-            parts = [cells_of(ctx.tables, rel.table, [row], c) for c in rel.parts]
-            tot = cells_of(ctx.tables, rel.table, [row], rel.total)
-            if tot is None or any(p is None for p in parts):
-                continue
-            parts = [p[0] for p in parts]
-            if differs(total(parts), tot[0].value):
-                yield ctx.finding("TB002", stated=tot[0].value, expected=total(parts),
-                                  evidence=_row_span(ctx, parts + tot) + [ctx.cell_ev(c) for c in tot + parts],
-                                  table=TABLE_NAMES[rel.table], column=row_name(ctx, rel.table, row),
-                                  parts_desc="结果维持、结果纠正、其他结果、尚未审结", total_name="总计",
-                                  facts={"table": rel.table, "row": row, "column": rel.total})
+        for row, parts, tot in _broken_row_totals(ctx, rel):
+            yield ctx.finding("TB002", stated=tot.value, expected=total(parts),
+                              evidence=_row_span(ctx, parts + [tot]) + [ctx.cell_ev(c) for c in [tot] + parts],
+                              table=TABLE_NAMES[rel.table], column=row_name(ctx, rel.table, row),
+                              parts_desc="结果维持、结果纠正、其他结果、尚未审结", total_name="总计",
+                              facts={"table": rel.table, "row": row, "column": rel.total})
 
 
 @rule(code="TB003", check="table.balance", default="high",
