@@ -31,6 +31,7 @@ def same_quantity_same_value(ctx: CheckContext) -> Iterator[Finding]:
     yield from _subject_conflicts(ctx)
 
 
+_CLAUSE_BREAK = regex.compile(r"[，,；;：:、。（()）]")
 _GENERIC = set("全年本年度我局我办通过共计累计公开发布政府信息主动各类其中网站平台门户条件篇次个在了的和及与为有将对已")
 _HEAD_DROP = regex.compile(r"政府|各类|相关|的|了|共计|共|累计|合计")
 _WHOLE = regex.compile(r"共|全年|累计|合计|总计")
@@ -46,14 +47,14 @@ SAME_SCALE = 0.6  # two counts of one subject this far apart are more likely two
 def _head(claim: Claim, ctx: CheckContext) -> str:
     """The words right before the number (公开信息), without filler."""
     left = "".join(ctx.text[claim.sentence[0]:claim.number[0]].split())
-    left = regex.split(r"[，,；;：:、。（()）]", left)[-1]
+    left = _CLAUSE_BREAK.split(left)[-1]
     return _HEAD_DROP.sub("", left)
 
 
 def _right_head(claim: Claim, ctx: CheckContext) -> str:
     """The words right after the unit (23个政务新媒体实行…), for counts written before their noun."""
     right = "".join(ctx.text[claim.end:claim.sentence[1]].split())
-    return regex.split(r"[，,；;：:、。（()）]", right)[0][:12]
+    return _CLAUSE_BREAK.split(right)[0][:12]
 
 
 def _shared_noun(x: str, y: str) -> str:

@@ -68,6 +68,7 @@ def current_format(ctx: CheckContext) -> Iterator[Finding]:
 
 _STALE = regex.compile(r"(?:^|(?<=[。！？；\n]))\s*(?:[（(][一二三四五六七八九十]+[)）][^。\n]{0,24}?[。．.]?\s*)?((?:19|20)\d{2})\s*年(?:度)?\s*[，,]")
 _ACTIVITY = regex.compile(r"公开|发布|收到|受理|办理|开展|组织|制发|答复|办结|举办|召开|印发|推进|收取|新收|接收|承办")
+_SENTENCE_END = regex.compile(r"[。！？]|\n\s*\n")
 
 
 @rule(code="MT002", check="meta.year", default="medium",
@@ -88,7 +89,7 @@ def narrative_year_is_report_year(ctx: CheckContext) -> Iterator[Finding]:
         y = int(m.group(1))
         if y == year or y < year - option(ctx.config, "meta.year", "max_years_back") or y > year + 1 or any(a <= m.start(1) < b for a, b in zones):
             continue
-        end = regex.compile(r"[。！？]|\n\s*\n").search(text, m.end())
+        end = _SENTENCE_END.search(text, m.end())
         sentence = text[m.start(1):end.start() if end else len(text)]
         if not _ACTIVITY.search("".join(sentence.split())):  # 办⏎理: a line wrapped inside a word
             continue

@@ -20,6 +20,10 @@ APPLICANT_NAMES = {"natural_person": "自然人", "legal_all": "法人或其他�
 GROUP_NAMES = {"denied.*": "（三）不予公开", "unable.*": "（四）无法提供", "not_processed.*": "（五）不予处理",
                "other.*": "（六）其他处理", "litigation_direct": "行政诉讼（未经复议直接起诉）",
                "litigation_after_review": "行政诉讼（复议后起诉）", "review": "行政复议"}
+_LEADING_UNIT = regex.compile(r"^[件条个人次项份篇家期场]")
+_CLAUSE_BREAK = regex.compile(r"[，,；;。]")
+_APPEAL_WORD = regex.compile(r"复议|诉讼")
+_NOT_NONE = regex.compile(r"纠错|纠正|败诉|被撤销|\d")
 
 
 def describe(ctx: CheckContext, expr: str) -> str:
@@ -159,7 +163,7 @@ def _share_links(ctx: CheckContext) -> Iterator[tuple[Claim, Claim]]:
         if prev.kind != "count" or prev.sentence != c.sentence:
             continue
         between = "".join(ctx.text[prev.number[1]:c.number[0]].split())
-        between = regex.sub(r"^[件条个人次项份篇家期场]", "", between)
+        between = _LEADING_UNIT.sub("", between)
         if _SHARE.match(between):
             yield prev, c
 
@@ -230,14 +234,15 @@ def share_matches_figures(ctx: CheckContext) -> Iterator[Finding]:
 
 
 _RATE = regex.compile(r"(办结|答复|回复|办理|处理|采纳|受理)率(?:为|达到|达|是)?$")
-_RATE_VERB = {"办结": "办结|办理", "答复": "答复|回复", "回复": "回复|答复", "办理": "办理|办结", "处理": "处理|办结",
-              "采纳": "采纳", "受理": "受理"}
+_RATE_VERB = {rate: regex.compile(verbs) for rate, verbs in {
+    "办结": "办结|办理", "答复": "答复|回复", "回复": "回复|答复", "办理": "办理|办结", "处理": "处理|办结",
+    "采纳": "采纳", "受理": "受理"}.items()}
 _BASE = regex.compile(r"受理|收到|接收|接到|新收|共|收悉|办理")
 
 
 def _clause_before(ctx: CheckContext, c: Claim) -> str:
     """The clause a claim ends, without spaces: 受理12345热线转办件64件."""
-    return regex.split(r"[，,；;。]", "".join(ctx.text[c.sentence[0]:c.end].split()))[-1]
+    return _CLAUSE_BREAK.split("".join(ctx.text[c.sentence[0]:c.end].split()))[-1]
 
 
 def _rate_links(ctx: CheckContext) -> Iterator[tuple[Claim, Claim, Claim]]:
@@ -251,7 +256,7 @@ def _rate_links(ctx: CheckContext) -> Iterator[tuple[Claim, Claim, Claim]]:
         count = claims[i - 1]
         if not m or count.kind != "count" or count.sentence != pct.sentence or count.approx:
             continue
-        if not regex.search(_RATE_VERB[m.group(1)], "".join(ctx.text[count.sentence[0]:count.end].split())[-12:]):
+        if not _RATE_VERB[m.group(1)].search("".join(ctx.text[count.sentence[0]:count.end].split())[-12:]):
             continue
         base = next((b for b in reversed(claims[:i - 1]) if b.sentence == pct.sentence and b.kind == "count"
                      and unit_family(b.unit) == unit_family(count.unit) and not b.approx
@@ -330,8 +335,8 @@ def _outcomes(ctx: CheckContext):
             if any(a <= m.start() < b for a, b in zones):
                 continue
             window = text[max(0, m.start() - 40):m.end() + 10]
-            if kind != "none" and not regex.search(r"复议|诉讼", window):
+            if kind != "none" and not _APPEAL_WORD.search(window):
                 continue
-            if kind == "none" and regex.search(r"纠错|纠正|败诉|被撤销|\d", text[m.start():m.end()]):
+            if kind == "none" and _NOT_NONE.search(text[m.start():m.end()]):
                 continue
             yield m.start(), m.end(), kind

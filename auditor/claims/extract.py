@@ -27,6 +27,7 @@ _TOTAL_HINT = regex.compile(r"共|合计|总计|累计|总数|全年|总量|全�
 # followed by a short clause without figures (共受理申请4件，申请人均为自然人。其中，…)
 _NEXT_OPENER = regex.compile(r"其中|从[^，,。\d]{1,8}(?:看|分)")
 _TAIL = 16
+_SEMICOLON = regex.compile(r"[；;]")
 _HEADING = regex.compile(r"^(?:[（(][一二三四五六七八九十]{1,2}[）)]|[一二三四五六七八九十]{1,2}、)")  # a section heading
 _DELTA = regex.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|减|增|多|少)(?:了)?$")
 _DELTA_CTX = regex.compile(r"较上一?年|同比|比上一?年|与上一?年|与去年|较去年|比去年|上年同期|较20\d\d年|比20\d\d年")
@@ -157,10 +158,7 @@ def _narrative_quantities(text: str, tables: list[tuple[int, int]]) -> list[Quan
     pos = 0
     for a, b in sorted(tables) + [(len(text), len(text))]:
         if a > pos:
-            shift = pos
-            out += [q if not shift else replace(q, start=q.start + shift, end=q.end + shift,
-                                                number_start=q.number_start + shift, number_end=q.number_end + shift)
-                    for q in find_quantities(text[pos:a], _CLAIM_KINDS)]
+            out += find_quantities(text[pos:a], _CLAIM_KINDS, offset=pos)
         pos = max(pos, b)
     return out
 
@@ -325,7 +323,7 @@ def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, senten
     if c.role == "delta" and me > first and _OPENER.match(s.compact[cj:cj + 8]):
         prev = next((i for i in range(me - 1, first - 1, -1) if claims[i].kind == "count" and claims[i].role != "delta"), None)
         if prev is not None:  # 新收7件，同比下降1件，其中…: the list breaks down the 7
-            stop = regex.compile(r"[；;]").search(s.compact, cj)
+            stop = _SEMICOLON.search(s.compact, cj)
             m = _OPENER.match(s.compact[cj:cj + 8])
             opens.append(_Open(total=prev, end=stop.start() if stop else len(s.compact),
                                exhaustive=bool(_EXHAUSTIVE.search(m.group())), group=0))

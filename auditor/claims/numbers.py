@@ -676,7 +676,7 @@ _new_quantity = object.__new__
 _set_dict = object.__setattr__
 
 
-def _make_quantity(c: _Cand, text: str) -> Quantity:
+def _make_quantity(c: _Cand, text: str, offset: int = 0) -> Quantity:
     # Quantity is frozen; installing its __dict__ directly is several times faster than
     # the generated __init__ and builds the same object (equality, hashing and repr only
     # read the fields).
@@ -687,9 +687,9 @@ def _make_quantity(c: _Cand, text: str) -> Quantity:
         low, high = min(float(c.low), value), max(float(c.high), value)
     q = _new_quantity(Quantity)
     _set_dict(q, "__dict__", {
-        "start": c.start, "end": c.end, "text": text[c.start:c.end], "value": value,
+        "start": c.start + offset, "end": c.end + offset, "text": text[c.start:c.end], "value": value,
         "low": low, "high": high, "approx": c.approx, "unit": c.unit, "kind": c.kind,
-        "decimals": c.decimals, "number_start": c.nstart, "number_end": c.nend,
+        "decimals": c.decimals, "number_start": c.nstart + offset, "number_end": c.nend + offset,
     })
     return q
 
@@ -777,12 +777,13 @@ def _try_merge(text: str, a: _Cand, b: _Cand) -> _Cand | None:
     )
 
 
-def find_quantities(text: str, kinds: frozenset[str] | None = None) -> list[Quantity]:
+def find_quantities(text: str, kinds: frozenset[str] | None = None, offset: int = 0) -> list[Quantity]:
     """Every quantity in ``text``, sorted by start and non-overlapping.
 
     See the module docstring for the shapes recognised, the interval rules and what is
-    excluded. Offsets are Python ``str`` indices into ``text`` itself. ``kinds`` keeps only
-    quantities of those kinds (the scan is the same: a bare number can still open a range).
+    excluded. Offsets are Python ``str`` indices into ``text`` itself, plus ``offset`` (for a
+    piece cut from a larger text). ``kinds`` keeps only quantities of those kinds (the scan is
+    the same: a bare number can still open a range).
     """
     if not text:
         return []
@@ -982,4 +983,4 @@ def find_quantities(text: str, kinds: frozenset[str] | None = None) -> list[Quan
         last_end = c.end
     if out and out[-1].pending:
         out.pop()
-    return [_make_quantity(c, text) for c in out if kinds is None or c.kind in kinds]
+    return [_make_quantity(c, text, offset) for c in out if kinds is None or c.kind in kinds]

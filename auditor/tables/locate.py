@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .normalize import fold_with_map
+from .normalize import fold_whole
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class _Folded:
     """The whole text folded once; searches answer in text offsets."""
 
     def __init__(self, text: str):
-        self.folded, self.offsets = fold_with_map(text)
+        self.folded, self.offsets = fold_whole(text)
         self.n = len(text)
 
     def span(self, start: int, end: int) -> tuple[str, list[int]]:

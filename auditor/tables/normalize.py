@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from itertools import compress
 
 _DROP = set(" \t\n\r\u3000\xa0|“”‘’\"'「」『』")
@@ -36,6 +37,13 @@ _EXPANDS: set[str] = set()
 
 def fold(text: str) -> str:
     return text.translate(_TABLE)
+
+
+@lru_cache(maxsize=2)
+def fold_whole(text: str) -> tuple[str, list[int]]:
+    """``fold_with_map(text)``, once per report text (the format check and the locator both need it).
+    The offsets list is shared: read it, never change it."""
+    return fold_with_map(text)
 
 
 def fold_with_map(text: str, start: int = 0, end: int | None = None) -> tuple[str, list[int]]:

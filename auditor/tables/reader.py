@@ -19,7 +19,7 @@ from ..template import RowSpec, TableSpec, Template
 from .digits import MAX_READINGS, readings
 from .locate import Region, _Folded, locate_folded
 from .model import Cell, LabelMatch, StatutoryTables, Unreadable
-from .normalize import fold
+from .normalize import fold, fold_whole
 from .tokens import NumTok, Run, TextTok, tokenize
 
 LABEL_CUTOFF = 72.0  # partial_ratio (0-100) below which a label is "not found"
@@ -440,7 +440,7 @@ def detect_format(text: str, year: int | None) -> str:
 
     if year is not None and year <= 2020:
         return "2019"
-    folded = fold(text)
+    folded = fold_whole(text)[0]
     legacy = sum(1 for lab in load_template("2021").legacy_labels if fold(lab) in folded)
     return "2019" if legacy >= 2 and fold("本年制发件数") not in folded else "2021"
 
