@@ -16,7 +16,10 @@ match). Boilerplate 5-grams are removed before comparing:
   the 勾稽关系 note, the 信息处理费 statement, the sub-headings of 六 and the four statutory
   outcomes of 人大代表建议) — see ``TEMPLATE_SENTENCES``;
 - in a batch of at least ``MIN_REPORTS_FOR_COMMON`` reports, every 5-gram found in more than
-  ``COMMON_SHARE`` of the reports: phrases the whole batch shares are not anybody's copy.
+  ``COMMON_SHARE`` of the reports: phrases the whole batch shares are not anybody's copy;
+- a paragraph found in more than ``MAX_SHARING_REPORTS`` reports, or an LSH bucket holding more
+  near-identical variants than that: shared wording again, and what keeps the comparison from
+  growing with the square of the batch (10^5 reports share many such paragraphs).
 
 A paragraph with fewer than ``MIN_SHINGLES`` 5-grams left is not compared. Candidate pairs come
 from MinHash LSH (64 hashes, 16 bands of 4: a pair at Jaccard 0.8 is a candidate with
@@ -49,6 +52,9 @@ MIN_SHINGLES = 16
 THRESHOLD = 0.8
 COMMON_SHARE = 0.3
 MIN_REPORTS_FOR_COMMON = 10
+# a paragraph (or a family of near-identical ones) in more reports than this is the batch's shared
+# wording, not a copy of one report; it also keeps the comparison linear in the batch's size
+MAX_SHARING_REPORTS = 50
 NUM_HASHES, BANDS = 64, 16
 EXCERPT_CHARS = 80
 
@@ -234,8 +240,8 @@ def _signature(sh: np.ndarray, seeds: np.ndarray) -> np.ndarray:
     return _mix(sh[None, :] ^ seeds[:, None]).min(axis=1)
 
 
-def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    inter = len(np.intersect1d(a, b, assume_unique=True))
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    inter = len(a & b)
     return inter / (len(a) + len(b) - inter)
 
 
@@ -250,14 +256,20 @@ def _similar_sets(sets: list[np.ndarray]) -> list[tuple[int, int, float]]:
             buckets[(b, sig[b * rows:(b + 1) * rows].tobytes())].append(i)
     seen: set[tuple[int, int]] = set()
     out = []
+    as_sets: dict[int, frozenset] = {}  # small sets intersect faster as Python sets than as arrays
     for members in buckets.values():
+        if len(members) > MAX_SHARING_REPORTS:
+            continue  # a phrase family the whole batch shares
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 pair = (members[x], members[y])
                 if pair in seen:
                     continue
                 seen.add(pair)
-                sim = _jaccard(sets[pair[0]], sets[pair[1]])
+                for k in pair:
+                    if k not in as_sets:
+                        as_sets[k] = frozenset(sets[k].tolist())
+                sim = _jaccard(as_sets[pair[0]], as_sets[pair[1]])
                 if sim >= THRESHOLD:
                     out.append((*pair, sim))
     return out
@@ -276,6 +288,18 @@ def _relation(doc: CorpusDoc, other: CorpusDoc) -> str | None:
     return "other"
 
 
+def _without(docs: list[CorpusDoc], boiler: np.ndarray) -> list[list[np.ndarray]]:
+    """Every paragraph's shingles minus ``boiler`` (one ``isin`` over the whole batch)."""
+    paras = [p.shingles for d in docs for p in d.paragraphs]
+    if not paras:
+        return [[] for _ in docs]
+    flat = np.concatenate(paras)
+    keep = ~np.isin(flat, boiler)
+    bounds = np.cumsum([0] + [len(p) for p in paras])
+    kept = iter([flat[lo:hi][keep[lo:hi]] for lo, hi in zip(bounds[:-1], bounds[1:])])
+    return [[next(kept) for _ in d.paragraphs] for d in docs]
+
+
 def find_copies(docs: list[CorpusDoc]) -> dict[str, CopyResult]:
     """For each report (by source) the paragraphs found in other reports, and its copied share."""
     boiler = _boilerplate(docs)
@@ -283,9 +307,10 @@ def find_copies(docs: list[CorpusDoc]) -> dict[str, CopyResult]:
     set_of: dict[bytes, int] = {}  # identical filtered paragraphs share one set
     sets: list[np.ndarray] = []
     members: dict[int, list[int]] = defaultdict(list)  # set index -> entry indices
+    kept_of = _without(docs, boiler)
     for di, doc in enumerate(docs):
         for pi, para in enumerate(doc.paragraphs):
-            kept = np.setdiff1d(para.shingles, boiler, assume_unique=True)
+            kept = kept_of[di][pi]
             if len(kept) < MIN_SHINGLES:
                 continue
             si = set_of.setdefault(kept.tobytes(), len(sets))
@@ -293,11 +318,14 @@ def find_copies(docs: list[CorpusDoc]) -> dict[str, CopyResult]:
                 sets.append(kept)
             members[si].append(len(entries))
             entries.append((di, pi))
+    shared = {si for si, group in members.items() if len({entries[e][0] for e in group}) > MAX_SHARING_REPORTS}
     links: list[tuple[int, int, float]] = []
-    for group in members.values():
-        links += [(a, b, 1.0) for x, a in enumerate(group) for b in group[x + 1:]]
+    for si, group in members.items():
+        if si not in shared:
+            links += [(a, b, 1.0) for x, a in enumerate(group) for b in group[x + 1:]]
     for gi, gj, sim in _similar_sets(sets):
-        links += [(a, b, sim) for a in members[gi] for b in members[gj]]
+        if gi not in shared and gj not in shared:
+            links += [(a, b, sim) for a in members[gi] for b in members[gj]]
     best: dict[int, tuple[tuple, CopyMatch]] = {}
     relations: dict[tuple[int, int], str | None] = {}
     for a, b, sim in links:

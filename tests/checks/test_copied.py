@@ -107,3 +107,14 @@ def test_findings_pointing_at_other_reports_render_in_every_format():
     assert {"MT004", "CY001", "CY003"} <= {f.code for f in rep.findings}
     for fmt in FORMATS:
         assert render(rep, fmt)
+
+
+def test_a_paragraph_in_more_reports_than_the_cap_is_shared_wording(monkeypatch):
+    import auditor.similarity as similarity
+
+    places = ["张店区", "淄川区", "博山区", "临淄区", "周村区", "桓台县"]
+    docs = [_doc(f"r{i}", f"{p}行政审批服务局", 2023, COPIED)[0] for i, p in enumerate(places)]
+    docs += [_doc(f"x{i}", f"{p}人民政府办公室", 2023, seed=i)[0] for i, p in enumerate(places * 3)]  # no COPIED
+    assert all(find_copies(docs)[f"r{i}"].matches for i in range(len(places)))  # 6 of 24 reports: copies
+    monkeypatch.setattr(similarity, "MAX_SHARING_REPORTS", len(places) - 1)
+    assert all(not find_copies(docs)[f"r{i}"].matches for i in range(len(places)))
