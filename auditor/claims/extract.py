@@ -28,6 +28,9 @@ _TOTAL_HINT = regex.compile(r"共|合计|总计|累计|总数|全年|总量|全�
 _NEXT_OPENER = regex.compile(r"其中|从[^，,。\d]{1,8}(?:看|分)")
 _TAIL = 16
 _SEMICOLON = regex.compile(r"[；;]")
+# a sentence about letters, calls or messages is not about disclosure applications, whatever its section
+_OTHER_SUBJECT = regex.compile(r"来信|来访|来电|留言|咨询|信件|诉求|热线|信箱|建议|提案|投诉|举报")
+_APPLIED = regex.compile(r"申请|提出")  # 自然人提出50件, 企业申请3件: an applicant's count of applications
 _HEADING = regex.compile(r"^(?:[（(][一二三四五六七八九十]{1,2}[）)]|[一二三四五六七八九十]{1,2}、)")  # a section heading
 _DELTA = regex.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|减|增|多|少)(?:了)?$")
 _DELTA_CTX = regex.compile(r"较上一?年|同比|比上一?年|与上一?年|与去年|较去年|比去年|上年同期|较20\d\d年|比20\d\d年")
@@ -185,7 +188,7 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
         topics = _sentence_topics(lex, s)
         if heading:
             section_topics = topics & {"applications", "appeals"}
-        if not topics & {"applications", "appeals", "other"}:
+        if not topics & {"applications", "appeals", "other"} and not _OTHER_SUBJECT.search(s.compact):
             # 本年度办理完结51件。 continues the subject of its paragraph, else of its section
             topics |= para_topics or section_topics
         para_topics = topics & {"applications", "appeals"} or para_topics
@@ -236,7 +239,7 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
                     qb = applicant[2]
                 candidates = tuple(_with_column(c, applicant[0]) for c in carry_app.candidates
                                    if c.startswith("applications:") and "@" not in c)
-            elif applicant and role == "plain" and q.kind == "count":
+            elif applicant and role == "plain" and q.kind == "count" and _APPLIED.search(clause):
                 # 申请人中，自然人提出50件 with no figure before it: the applications received
                 metric_key = "new_received"
                 if applicant[1] < ci:

@@ -33,6 +33,8 @@ def metric_values(text: str) -> list[tuple[str | None, float]]:
     # the subject comes from the section heading and from sentences without figures
     ("（二）依申请公开情况\n坚持依法答复。2023年，我局办结5件。", [("total_processed", 5)]),
     ("（四）平台建设\n受理互动交流事项240件，办结193件。", [(None, 240), (None, 193)]),
+    ("（二）依申请公开情况\n坚持依法答复。共受理群众网上来访信件34件，办结34件。", [(None, 34), (None, 34)]),
+    ("（二）依申请公开情况\n坚持依法答复。帮助企业解决问题12件。", [(None, 12)]),
 ])
 def test_metric_resolution(text, expected):
     assert metric_values(text) == [(m, float(v)) for m, v in expected]
