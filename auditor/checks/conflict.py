@@ -40,7 +40,7 @@ _CHANNEL = regex.compile(r"网站|门户|专栏|栏目|公开栏")
 _PUBLISHED_INFO = regex.compile(r"(?:公开|发布|更新)[^，,；;。\d]{0,4}信息$")
 # "all N" of a noun: 全部13个…, 所属13个…均…, 13个…账号全部完成…
 _ALL_BEFORE = regex.compile(r"(?:全部|所有|所属|全体)$")
-_ALL_AFTER = regex.compile(r"^[^，,；;。\d]{0,12}?(?:均|全部|都)")
+_ALL_AFTER = regex.compile(r"^[^，,；;。\d]{0,12}?(?:均|全部)")
 SAME_SCALE = 0.6  # two counts of one subject this far apart are more likely two scopes than a slip
 
 
@@ -98,25 +98,36 @@ def _wholeness(ctx: CheckContext, c: Claim) -> int:
 _PORTAL = regex.compile(r"网站|门户")
 
 
-def _published_info_conflict(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str) -> bool:
-    """Two statements of information published that cannot both hold: a website channel larger
-    than the whole (主动公开政府信息442条 … 政府信息公开专栏发布信息447条), or the website's total
-    for the year given twice (通过门户网站主动公开各类信息1729条 … 在政府网站累计发布信息1734条)."""
+def _website_total_twice(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str) -> bool:
+    """通过门户网站主动公开各类信息1729条 … 在政府网站累计发布信息1734条: near-equal website totals.
+    Worth a look, not proof: the site may post more than the disclosed information."""
     if not (_PUBLISHED_INFO.search(ha) and _PUBLISHED_INFO.search(hb)):
         return False
     left_a, left_b = _left(ctx, a), _left(ctx, b)
+    return (bool(_TOTAL_WORDS.search(left_a) and _TOTAL_WORDS.search(left_b))
+            and bool(_PORTAL.search(left_a) and _PORTAL.search(left_b)) and _near(a, b))
+
+
+def _channel_exceeds_total(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str) -> bool:
+    """主动公开政府信息442条 … 政府信息公开专栏发布信息447条: a website channel publishing more
+    information than the report says was published in all."""
+    if not (_PUBLISHED_INFO.search(ha) and _PUBLISHED_INFO.search(hb)):
+        return False
     wa, wb = _wholeness(ctx, a), _wholeness(ctx, b)
     if wa == wb:
-        return (bool(_TOTAL_WORDS.search(left_a) and _TOTAL_WORDS.search(left_b))
-                and bool(_PORTAL.search(left_a) and _PORTAL.search(left_b)) and _near(a, b))
+        return False
     whole, channel = (a, b) if wa > wb else (b, a)
     return (bool(_TOTAL_WORDS.search(_left(ctx, whole))) and bool(_CHANNEL.search(_left(ctx, channel)))
             and channel.value > whole.value)
 
 
 def _says_all(ctx: CheckContext, c: Claim) -> bool:
-    """全部13个政务新媒体 / 13个政务新媒体均已备案: the count claims to be every one of them."""
-    return bool(_ALL_BEFORE.search(_left(ctx, c, 4)) or _ALL_AFTER.search(ctx.text[c.end:c.sentence[1]]))
+    """全部13个政务新媒体 / 13个政务新媒体均已备案: the count claims to be every one of them. As an
+    object (对13个政务新媒体均开展检查) 均 only says each of those 13 was checked."""
+    left = _left(ctx, c, 4)
+    if _ALL_BEFORE.search(left):
+        return True
+    return "对" not in left and bool(_ALL_AFTER.search(ctx.text[c.end:c.sentence[1]]))
 
 
 def _near(a: Claim, b: Claim) -> bool:
@@ -158,10 +169,10 @@ def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
                 if {bg for bg in specific_a & specific_b if not set(bg) <= _GENERIC} or _part_exceeds_whole(ctx, a, b):
                     severity = "medium"
             if severity is None and (
-                    (_same_scale(a, b) and _published_info_conflict(ctx, a, b, ha, hb))
+                    (_same_scale(a, b) and _channel_exceeds_total(ctx, a, b, ha, hb))
                     or (noun and (_says_all(ctx, a) or _says_all(ctx, b)) and _one_scope(ctx, a, b))):
                 severity = "medium"
-            if severity is None and near and noun:
+            if severity is None and near and (noun or _website_total_twice(ctx, a, b, ha, hb)):
                 severity = "info"
             if severity is None:
                 continue

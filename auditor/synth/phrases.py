@@ -5,6 +5,8 @@ fragment is the exact text a finding quotes, so it holds the metric word, the fi
 """
 from __future__ import annotations
 
+import re
+
 # ----------------------------------------------------------------------------- claims on table 三
 RECEIVED = (  # 一、本年新收
     "共收到政府信息公开申请{v}件", "新收政府信息公开申请{v}件", "共受理政府信息公开申请{v}件",
@@ -139,6 +141,7 @@ PROACTIVE_TOTAL = ("主动公开政府信息{v}条", "主动公开各类信息{v
                    "发布各类政府信息{v}条", "主动公开政务信息{v}条", "公开各类政府信息共计{v}条", "共发布信息{v}条")
 PROACTIVE_CATS = ("工作动态", "通知公告", "政策文件", "政策解读", "人事信息", "财政预决算信息", "规划计划",
                   "公示公告", "机构职能", "重点领域信息", "建议提案办理结果", "统计数据", "应急管理信息")
+TOTAL_WORD = re.compile(r"共|累计|合计|总计|各类|主动公开")  # a restatement that names a total, not a channel
 PROACTIVE_REPEAT = ("全年通过门户网站公开信息{v}条", "门户网站全年发布信息{v}条", "在政府网站累计发布信息{v}条",
                     "通过政府网站主动公开信息{v}条", "依托门户网站公开信息{v}条", "网站公开栏目全年更新信息{v}条",
                     "政府信息公开专栏发布信息{v}条", "全年在网站公开政府信息{v}条")
