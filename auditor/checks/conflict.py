@@ -37,6 +37,8 @@ _HEAD_DROP = regex.compile(r"政府|各类|相关|的|了|共计|共|累计|合�
 _WHOLE = regex.compile(r"共|全年|累计|合计|总计")
 # a channel through which information is published: part of "all information published"
 _CHANNEL = regex.compile(r"网站|门户|专栏|栏目|公开栏")
+_PORTAL = regex.compile(r"网站|门户")
+_TOTAL_WORDS = regex.compile(r"共|累计|合计|总计|各类|主动公开")  # names all information published
 _PUBLISHED_INFO = regex.compile(r"(?:公开|发布|更新)[^，,；;。\d]{0,4}信息$")
 # "all N" of a noun: 全部13个…, 所属13个…均…, 13个…账号全部完成…
 _ALL_BEFORE = regex.compile(r"(?:全部|所有|所属|全体)$")
@@ -86,16 +88,10 @@ def _part_exceeds_whole(ctx: CheckContext, a: Claim, b: Claim) -> bool:
     return part.value > whole.value
 
 
-_TOTAL_WORDS = regex.compile(r"共|累计|合计|总计|各类|主动公开")
-
-
 def _wholeness(ctx: CheckContext, c: Claim) -> int:
     """How plainly a figure is all information published: a total word, and no channel named."""
     left = _left(ctx, c)
     return bool(_TOTAL_WORDS.search(left)) + (not _CHANNEL.search(left))
-
-
-_PORTAL = regex.compile(r"网站|门户")
 
 
 def _website_total_twice(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str) -> bool:
@@ -144,6 +140,24 @@ def _same_scale(a: Claim, b: Claim) -> bool:
     return min(a.value, b.value) >= SAME_SCALE * max(a.value, b.value)
 
 
+def _subject_severity(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str) -> str | None:
+    """medium when the wording proves the two figures one quantity, info when it only suggests it."""
+    same_head = len(ha) >= 4 and len(hb) >= 4 and ha[-4:] == hb[-4:]
+    noun = same_head or bool(_shared_noun(ha[-8:] + "|" + _right_head(a, ctx), hb[-8:] + "|" + _right_head(b, ctx)))
+    if same_head:
+        specific_a = {ha[k:k + 2] for k in range(len(ha) - 1)} - {hb[-4:][k:k + 2] for k in range(3)}
+        specific_b = {hb[k:k + 2] for k in range(len(hb) - 1)}
+        if {bg for bg in specific_a & specific_b if not set(bg) <= _GENERIC} or _part_exceeds_whole(ctx, a, b):
+            return "medium"
+    if _same_scale(a, b) and _channel_exceeds_total(ctx, a, b, ha, hb):
+        return "medium"
+    if noun and (_says_all(ctx, a) or _says_all(ctx, b)) and _one_scope(ctx, a, b):
+        return "medium"
+    if _near(a, b) and (noun or _website_total_twice(ctx, a, b, ha, hb)):
+        return "info"
+    return None
+
+
 def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
     """Untabled figures of one subject given two different exact values in different sentences:
     the same head and a shared specific word (审计信息栏目/专栏 公开信息), a part larger than its
@@ -153,27 +167,10 @@ def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
             and not c.approx and c.unit]
     heads = {id(c): _head(c, ctx) for c in pool}
     for i, a in enumerate(pool):
-        ha = heads[id(a)]
         for b in pool[i + 1:]:
             if b.sentence == a.sentence or b.unit != a.unit or b.value == a.value:
                 continue
-            hb = heads[id(b)]
-            same_head = len(ha) >= 4 and len(hb) >= 4 and ha[-4:] == hb[-4:]
-            near = _near(a, b)
-            noun = same_head or bool(_shared_noun(ha[-8:] + "|" + _right_head(a, ctx),
-                                                  hb[-8:] + "|" + _right_head(b, ctx)))
-            severity = None
-            if same_head:
-                specific_a = {ha[k:k + 2] for k in range(len(ha) - 1)} - {hb[-4:][k:k + 2] for k in range(3)}
-                specific_b = {hb[k:k + 2] for k in range(len(hb) - 1)}
-                if {bg for bg in specific_a & specific_b if not set(bg) <= _GENERIC} or _part_exceeds_whole(ctx, a, b):
-                    severity = "medium"
-            if severity is None and (
-                    (_same_scale(a, b) and _channel_exceeds_total(ctx, a, b, ha, hb))
-                    or (noun and (_says_all(ctx, a) or _says_all(ctx, b)) and _one_scope(ctx, a, b))):
-                severity = "medium"
-            if severity is None and near and (noun or _website_total_twice(ctx, a, b, ha, hb)):
-                severity = "info"
+            severity = _subject_severity(ctx, a, b, heads[id(a)], heads[id(b)])
             if severity is None:
                 continue
             yield ctx.finding("NT004", stated=plain_number(b.value), expected=plain_number(a.value), severity=severity,
