@@ -76,7 +76,8 @@ def run_batch(inputs, out, *, jobs: int = 1, resume: bool = False, engine: str =
         with eng, ResultWriter(out) as writer, _progress(console) as progress:
             scans = _scan_all(eng, files, limit, timeout, writer, progress)
             n_readable = len(scans)
-            planned = _plan_audits(scans, files, writer, resume, limit, timeout)
+            planned = _plan_audits(scans, files, writer, resume, limit, timeout,
+                                   worker_writes=getattr(eng, "writes_here", False))
             del scans  # the paragraph signatures are no longer needed
             _audit_all(eng, planned, writer, progress, n_readable)
     except EngineError as exc:
@@ -113,7 +114,7 @@ def _scan_all(eng, files, limit, timeout, writer, progress) -> list[ScanResult]:
 
 
 def _plan_audits(scans: list[ScanResult], files, writer, resume: bool, limit: int,
-                 timeout: float) -> list[tuple[AuditTask, str]]:
+                 timeout: float, worker_writes: bool = False) -> list[tuple[AuditTask, str]]:
     """Pair the years, find the copies, and skip what ``--resume`` finds already done."""
     from .. import __version__
     from ..pairing import PairItem, pair_previous
@@ -138,7 +139,7 @@ def _plan_audits(scans: list[ScanResult], files, writer, resume: bool, limit: in
         found = copies.get(s.source)
         out.append((AuditTask(s.source, limit, timeout, s.sha256, prev, prev_sha,
                               found.matches if found else (), found.share if found else 0.0,
-                              report_path=str(writer.reports_dir / name)), name))
+                              report_path=str(writer.reports_dir / name) if worker_writes else None), name))
     return out
 
 

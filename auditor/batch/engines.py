@@ -63,6 +63,8 @@ class LocalEngine:
     server builds the pipeline once (``warm.py``) and each worker starts from it; the tasks
     cross processes by pickling only, as with spawn."""
 
+    writes_here = True  # workers see this machine's files: they write their reports themselves
+
     def __init__(self, jobs: int, timeout: float, grace: float = HARD_GRACE) -> None:
         import multiprocessing
 
@@ -198,6 +200,7 @@ class DaskEngine:
         self.scheduler, self.jobs, self.timeout, self.grace = scheduler, jobs, timeout, grace
         self._client = self._cluster = None
         self.capacity = jobs
+        self.writes_here = scheduler is None  # a remote cluster's workers send their reports back
 
     def __enter__(self) -> "DaskEngine":
         try:
