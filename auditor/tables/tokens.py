@@ -18,6 +18,7 @@ _NUM = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 _NUM_OR_DASH = regex.compile(r"(?:(?<=\s|^|\t)[-−+])?(?<![\d.])\d+(?:\.\d+)?|(?<=\s|^)(?P<dash>[—/／\-]{1,2})(?=\s|$)")
 _PREFIX_AFTER = regex.compile(r"\s*[.．、]\s*\p{Han}")
 _DASH_LINE = regex.compile(r"^\s*[—\-/／]{1,2}\s*$")
+_PLAIN_NUMBER_LINE = regex.compile(r"[ \t\u3000\xa0]*(\d+(?:\.\d+)?)[ \t\u3000\xa0]*")
 _MD_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}")
 _IS_NUM = regex.compile(r"[-−+]?[\d,，]+(?:\.\d+)?")
 
@@ -80,6 +81,9 @@ def _cells_of_line(text: str, ls: int, le: int) -> list[tuple[int, int]]:
 
 
 def _free_line(text: str, ls: int, le: int) -> list[TextTok | NumTok]:
+    plain = _PLAIN_NUMBER_LINE.fullmatch(text, ls, le)
+    if plain is not None and not _PREFIX_AFTER.match(text, plain.end(1)):
+        return [NumTok(plain.start(1), plain.end(1), plain.group(1))]  # the common line: one figure
     out: list[TextTok | NumTok] = []
     if _DASH_LINE.match(text[ls:le]):
         s = ls + len(text[ls:le]) - len(text[ls:le].lstrip())
