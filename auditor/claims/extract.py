@@ -354,16 +354,9 @@ def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, senten
         # after the sentence's last figure at most a short clause without figures, and only when
         # that leaves one figure to break down (…4件，申请人均为自然人。其中，…)
         closes = cj >= len(s.compact) - 2 or (cj >= len(s.compact) - _TAIL and len(counts) == 1)
-        if opener and closes and nxt.paragraph == s.paragraph:
-            # which figure the next sentence's 其中 breaks down: a 共 total, else the processed
-            # applications (results follow 办结), else the received, else the last figure
-            target = next((i for i in counts if "共" in claims[i].qualifiers), None)
-            for key in ("total_processed", "new_received", "handled"):
-                target = target if target is not None else next((i for i in counts if claims[i].metric == key), None)
-            target = target if target is not None else (counts[-1] if counts else None)
-            if target is not None:
-                kind = "其中" if opener.group().startswith("其中") else "从"
-                claims[target] = replace(claims[target], extra={**claims[target].extra, "opens_next": kind})
+        if opener and closes and counts and nxt.paragraph == s.paragraph:
+            kind = "其中" if opener.group().startswith("其中") else "从"
+            claims[me] = replace(claims[me], extra={**claims[me].extra, "opens_next": kind})  # see _assign_groups
 
 
 def _close(claims, o: _Open) -> None:
@@ -387,28 +380,43 @@ def _is_outcome(metric: str | None) -> bool:
     return bool(metric) and metric.startswith(_OUTCOME_PREFIXES)
 
 
-def _in_sentence(claims: list[Claim], si: int, metric: str, default: int | None) -> int | None:
-    return next((k for k, d in enumerate(claims) if d.extra.get("si") == si and d.metric == metric
-                 and d.role in ("plain", "total")), default)
+def _breakdown_target(claims: list[Claim], si: int, parts_of) -> tuple[int | None, tuple[int, ...]]:
+    """Which figure of sentence ``si`` the next sentence's breakdown (其中… / 从…看) breaks down, and its
+    parts. By default a 共 total, else the processed applications (results follow 办结), else the
+    received, else the last figure; but outcomes break down the processed (共受理0件，上年结转5件，
+    办理完结3件。其中，予以公开3件…) and applicants the received, when the sentence states it."""
+    counts = [i for i, d in enumerate(claims) if d.extra.get("si") == si and d.kind == "count" and d.role != "delta"]
+    target = next((i for i in counts if "共" in claims[i].qualifiers), None)
+    for key in ("total_processed", "new_received", "handled"):
+        target = target if target is not None else next((i for i in counts if claims[i].metric == key), None)
+    target = target if target is not None else counts[-1]
+    parts = parts_of(claims[target])
+    metrics = [claims[j].metric for j in parts]
+
+    def stated(metric: str, default: int | None) -> int | None:
+        return next((i for i in counts if claims[i].metric == metric and claims[i].role in ("plain", "total")), default)
+
+    if any(_is_outcome(m) for m in metrics) and all(m is None or _is_outcome(m) for m in metrics):
+        return stated("total_processed", target), parts
+    if parts and all(set(claims[j].qualifiers) & _APPLICANT_KEYS for j in parts):
+        return stated("new_received", None), parts  # 办理完毕5件…。其中自然人6件: not of the processed
+    return target, parts
 
 
 def _assign_groups(claims: list[Claim]) -> list[Claim]:
-    """A total closing its sentence is continued by a next sentence that opens with 其中."""
+    """A sentence's figure continued by a next sentence that opens with 其中 (or 从…看)."""
     out = list(claims)
-    for i, c in enumerate(out):
+    for c in claims:
         if not c.extra.get("opens_next"):
             continue
-        si = c.extra["si"] + 1
-        parts = tuple(j for j, d in enumerate(out) if d.extra.get("si") == si and d.kind == "count"
-                      and d.role == "plain" and unit_family(d.unit) == unit_family(c.unit) and "全部" not in d.qualifiers)
-        metrics = [out[j].metric for j in parts]
-        target: int | None = i
-        if any(_is_outcome(m) for m in metrics) and all(m is None or _is_outcome(m) for m in metrics):
-            # 共受理0件，上年结转5件，办理完结3件。其中，予以公开3件…: outcomes break down the processed
-            target = _in_sentence(out, si - 1, "total_processed", default=i)
-        elif parts and all(set(out[j].qualifiers) & _APPLICANT_KEYS for j in parts):
-            # 办理完毕5件，结转下年度1件。其中自然人6件: applicants break down the received, if stated
-            target = _in_sentence(out, si - 1, "new_received", default=None)
+        si = c.extra["si"]
+
+        def parts_of(total: Claim) -> tuple[int, ...]:
+            return tuple(j for j, d in enumerate(out) if d.extra.get("si") == si + 1 and d.kind == "count"
+                         and d.role == "plain" and unit_family(d.unit) == unit_family(total.unit)
+                         and "全部" not in d.qualifiers)
+
+        target, parts = _breakdown_target(out, si, parts_of)
         if target is not None and len(parts) >= (2 if c.extra["opens_next"] == "从" else 1):
             _attach(out, target, parts, False)  # 从办理结果看，X 4件: one item, not a list
     return out
