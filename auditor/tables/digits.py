@@ -51,12 +51,21 @@ def readings(tokens: list[str], n: int, group: int | None = None) -> Iterator[li
                 out.pop()
             return
         max_len = 1 if digits[pos] == "0" else len(digits) - pos - (remaining_cells - 1)
+        # after this cell come the group's other parts, its total (as long as the sum so far at
+        # least) and the later cells, a digit each at least: a longer cell only needs more room
+        parts_left = (group - 1 - k % group - 1) if group is not None else 0
+        later = remaining_cells - 1 - (parts_left + 1 if group is not None else 0)
         for length in range(1, max_len + 1):
             end = pos + length
             if any(pos < b < end for b in must_cut):
                 break  # a cell never spans whitespace
+            value = group_sum + int(digits[pos:end])
+            if group is not None and len(digits) - end < parts_left + len(str(value)) + later:
+                break
+            if group is not None and not later and value > int(digits[end + parts_left:]):
+                break  # the last group's total is a suffix of what the other parts leave
             out.append((owner[pos], digits[pos:end]))
-            yield from rec(end, k + 1, group_sum + int(digits[pos:end]), out)
+            yield from rec(end, k + 1, value, out)
             out.pop()
 
     found = 0

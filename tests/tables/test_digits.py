@@ -1,0 +1,72 @@
+"""Splitting digits that scraping ran together: the pruned search against a brute-force reading."""
+from __future__ import annotations
+
+import random
+from itertools import combinations
+
+import pytest
+
+from auditor.tables.digits import MAX_READINGS, readings
+
+
+def brute_force(tokens: list[str], n: int, group: int | None) -> list[list[tuple[int, str]]]:
+    """Every way to cut the digits into n cells (cuts at each token boundary, no leading zeros),
+    filtered by the group sums: the reference the search must reproduce, in its order."""
+    if len(tokens) > n:
+        return []
+    if any(not t.isdigit() for t in tokens):
+        return [[(i, t) for i, t in enumerate(tokens)]] if len(tokens) == n else []
+    digits = "".join(tokens)
+    owner = [i for i, t in enumerate(tokens) for _ in t]
+    bounds = {sum(len(t) for t in tokens[:i + 1]) for i in range(len(tokens))}
+    out = []
+    for cuts in combinations(range(1, len(digits)), n - 1):
+        edges = [0, *cuts, len(digits)]
+        if not bounds <= set(edges):
+            continue
+        cells = [digits[a:b] for a, b in zip(edges, edges[1:])]
+        if any(len(c) > 1 and c[0] == "0" for c in cells):
+            continue
+        if group is not None and any(int(cells[g + group - 1]) != sum(map(int, cells[g:g + group - 1]))
+                                     for g in range(0, n, group)):
+            continue
+        out.append([(owner[a], c) for a, c in zip(edges, cells)])
+    return sorted(out, key=lambda r: [len(c) for _, c in r])
+
+
+def glued_row(rng: random.Random) -> tuple[list[str], int, int | None]:
+    group = rng.choice([None, 3, 4, 7])
+    if group is None:
+        cells = [str(rng.choice([0, rng.randint(1, 9), rng.randint(10, 500)])) for _ in range(rng.randint(2, 6))]
+    else:
+        cells = []
+        for _ in range(rng.choice([1, 1, 2])):
+            parts = [rng.choice([0, rng.randint(1, 9), rng.randint(10, 120)]) for _ in range(group - 1)]
+            total = sum(parts) if rng.random() < 0.8 else rng.randint(0, 300)
+            cells += [*map(str, parts), str(total)]
+    tokens, cur = [], ""
+    for c in cells:
+        cur += c
+        if rng.random() < 0.4:
+            tokens.append(cur)
+            cur = ""
+    return (tokens + [cur] if cur else tokens), len(cells), group
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_pruned_search_finds_exactly_the_brute_force_readings(seed):
+    rng = random.Random(seed)
+    for _ in range(400):
+        tokens, n, group = glued_row(rng)
+        expected = brute_force(tokens, n, group)
+        got = list(readings(tokens, n, group))
+        if len(expected) > MAX_READINGS:
+            assert len(got) == MAX_READINGS + 1
+        else:
+            assert sorted(got, key=lambda r: [len(c) for _, c in r]) == expected, (tokens, n, group)
+
+
+def test_a_scraped_row_splits_one_way_by_its_total():
+    # 58 + 45 + 546 ... : "58 45 546" glued, total last
+    assert list(readings(["5845", "103"], 3, group=3)) == [[(0, "58"), (0, "45"), (1, "103")]]
+    assert list(readings(["1234"], 2)) == [[(0, "1"), (0, "234")], [(0, "12"), (0, "34")], [(0, "123"), (0, "4")]]
