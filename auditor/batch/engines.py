@@ -27,6 +27,10 @@ from .tasks import E_INTERNAL, Failure, crash_failure, preload, set_start_hook, 
 HARD_GRACE = 10.0
 _POLL = 0.2
 _MAX_BREAKS = 3
+# tasks queued per worker: a scan takes a few ms, and a worker waiting for the parent to hand it
+# the next one idles (2 per worker left -j 2 scanning at 1.7x -j 1). Deadlines start when a task
+# does, not when it is queued, and a crash re-runs only the tasks that had started.
+_DEPTH = 8
 
 
 class EngineError(Exception):
@@ -121,7 +125,7 @@ class LocalEngine:
     def _fill(self, fn, fresh: Iterator, retry: deque, solo: deque, inflight: dict) -> None:
         if any(s.alone for s in inflight.values()):
             return
-        while len(inflight) < 2 * self.jobs:
+        while len(inflight) < _DEPTH * self.jobs:
             if solo:
                 if not inflight:
                     slot = solo.popleft()
