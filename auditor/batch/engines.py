@@ -28,7 +28,7 @@ HARD_GRACE = 10.0
 _POLL = 0.2
 _MAX_BREAKS = 3
 # tasks queued per worker: a scan takes a few ms, and a worker waiting for the parent to hand it
-# the next one idles (2 per worker left -j 2 scanning at 1.7x -j 1). Deadlines start when a task
+# the next one idles meanwhile. Deadlines start when a task
 # does, not when it is queued; after a crash the queued tasks that had not started are resubmitted
 # as they were, and only those that had started are suspects.
 _DEPTH = 8
