@@ -436,13 +436,22 @@ def _heading(text: str, region: Region, template: Template) -> LabelMatch | None
 
 def detect_format(text: str, year: int | None) -> str:
     """2019 when the report year is before 2021, or when 2019-only labels dominate."""
-    from ..template import load_template
-
     if year is not None and year <= 2020:
         return "2019"
     folded = fold_whole(text)[0]
-    legacy = sum(1 for lab in load_template("2021").legacy_labels if fold(lab) in folded)
-    return "2019" if legacy >= 2 and fold("本年制发件数") not in folded else "2021"
+    legacy = sum(1 for lab in _folded_legacy_labels() if lab in folded)
+    return "2019" if legacy >= 2 and _FOLDED_2021_ONLY not in folded else "2021"
+
+
+@lru_cache(maxsize=1)
+def _folded_legacy_labels() -> tuple[str, ...]:
+    """The 2019-only labels the 2021 template lists, folded (the templates are fixed data)."""
+    from ..template import load_template
+
+    return tuple(fold(lab) for lab in load_template("2021").legacy_labels)
+
+
+_FOLDED_2021_ONLY = fold("本年制发件数")
 
 
 def read_tables(text: str, template: Template) -> StatutoryTables:
