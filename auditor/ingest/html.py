@@ -92,8 +92,20 @@ def _attr(node: Any, name: str) -> str:
     return v or ""
 
 
-def _span(node: Any, name: str) -> int:
-    m = re.match(r"\s*(\d+)", _attr(node, name))
+_SPAN = re.compile(r"\s*(\d+)")
+
+
+def _spans(node: Any) -> tuple[int, int]:
+    """(rowspan, colspan) of a cell, each 1 when absent or unreadable, at most 1000."""
+    try:
+        attrs = node.attributes
+    except Exception:  # malformed attribute data
+        return 1, 1
+    return _span_value(attrs.get("rowspan")), _span_value(attrs.get("colspan"))
+
+
+def _span_value(value: str | None) -> int:
+    m = _SPAN.match(value) if value else None
     if not m:
         return 1
     return max(1, min(int(m.group(1)), 1000))
@@ -104,7 +116,20 @@ def _text_len(node: Any) -> int:
         t = node.text(deep=True)
     except Exception:
         return 0
+    return _visible_len(t)
+
+
+def _visible_len(t: str) -> int:
     return len(t) - t.count(" ") - t.count("\n") - t.count("\t") - t.count("\r") - t.count("\xa0") - t.count("\u3000")
+
+
+def _longer_than(node: Any, limit: int) -> bool:
+    """``_text_len(node) > limit``, without counting the blanks of a text no longer than the limit."""
+    try:
+        t = node.text(deep=True)
+    except Exception:
+        return False
+    return len(t) > limit and _visible_len(t) > limit
 
 
 def _is_chrome(node: Any) -> bool:
@@ -170,7 +195,7 @@ def _is_layout_table(table: Any) -> bool:
     for tr in _table_rows(table):
         for td in _row_cells(tr):
             cells += 1
-            if _text_len(td) > 400:
+            if _longer_than(td, 400):
                 return True
     return cells <= 1
 
@@ -277,11 +302,7 @@ class _Walker:
         for tr in _table_rows(table):
             if tr.mem_id in self.skip_ids:
                 continue
-            cells = [
-                CellSpec(self._cell_text(td), _span(td, "rowspan"), _span(td, "colspan"))
-                for td in _row_cells(tr)
-                if td.mem_id not in self.skip_ids
-            ]
+            cells = [CellSpec(self._cell_text(td), *_spans(td)) for td in _row_cells(tr) if td.mem_id not in self.skip_ids]
             if cells:
                 rows.append(cells)
         if rows:

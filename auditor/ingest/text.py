@@ -97,6 +97,8 @@ _WS_RUN = re.compile(r"\s+")
 
 def clean_inline(text: str) -> str:
     """Normalize ``text`` and fold it to one line (see module docstring)."""
+    if text.isalnum():  # no space, control or format character: nothing to change (most table cells)
+        return text
     text = normalize_text(text)
     if not text:
         return ""

@@ -258,3 +258,11 @@ def test_real_testcity_html() -> None:
     assert len(doc.raw_tables) == 3
     apps = doc.raw_tables[1]
     assert apps.rows[5][0].text == "三、本年度办理结果" and apps.rows[5][0].rowspan == 22
+
+
+@pytest.mark.parametrize("written, span", [(None, 1), ("", 1), ("abc", 1), (" 3", 3), ("2x", 2), ("0", 1),
+                                           ("99999", 1000)])
+def test_a_span_attribute_is_read_leniently_and_bounded(written, span):
+    from auditor.ingest.html import _span_value
+
+    assert _span_value(written) == span

@@ -246,3 +246,15 @@ def test_normalize_properties(raw: str) -> None:
         for b in doc.blocks:
             assert 0 <= b.start < b.end <= len(doc.text)
             assert "\n" not in doc.text[b.start:b.end]
+
+def test_clean_inline_leaves_an_alphanumeric_text_as_it_is_because_no_such_character_is_rewritten():
+    """The fast path of clean_inline: no letter or digit of any script is removed, replaced or
+    taken for a blank by the normalization."""
+    import re
+
+    from auditor.ingest.text import _TRANS, clean_inline
+
+    rewritten = [c for c in range(0x110000) if chr(c).isalnum() and (c in _TRANS or re.match(r"\s", chr(c)))]
+    assert rewritten == []
+    assert clean_inline("予以公开12") == "予以公开12"
+    assert clean_inline(" 予以公开\u200b12 ") == "予以公开12"
