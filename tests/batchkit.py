@@ -5,6 +5,7 @@ file). It lives in an importable module, not in a test file: the spawned workers
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import time
@@ -31,6 +32,7 @@ def _misbehaving_read(path, **kw):
 
 def flaky_audit(task):
     ingest.read_document = _misbehaving_read
+    task = dataclasses.replace(task, cache_dir=None)  # read the file here, not the scan's copy
     if any(w in Path(task.path).name for w in ("crash", "hang")):
         tasks._READY = True  # never reaches the pipeline: skip building it
     return tasks.audit(task)

@@ -287,3 +287,67 @@ def test_cli_batch_command(tmp_path):
     assert res.exit_code == 2  # the option reaches run_batch, which refuses it
     res = runner.invoke(app, ["batch", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")])
     assert res.exit_code == 2
+
+
+def _contract(out: Path) -> dict[str, dict]:
+    """Each report JSON with the timings (which differ run to run) left out."""
+    def strip(d):
+        if isinstance(d, dict):
+            return {k: strip(v) for k, v in d.items() if k not in ("timing_ms", "seconds")}
+        return [strip(x) for x in d] if isinstance(d, list) else d
+    return {p.name: strip(json.loads(p.read_text(encoding="utf-8"))) for p in (out / "reports").glob("*.json")}
+
+
+def test_the_ingest_cache_changes_no_output_and_is_removed(tmp_path):
+    """The audit pass reads the scan pass's Documents instead of parsing each file again (and last
+    year's file once more): text, HTML and DOCX, paired, give the same reports either way."""
+    from auditor.synth import generate_corpus
+
+    corpus = tmp_path / "in"
+    generate_corpus(corpus, n=6, seed=5, pairs=True, formats=("txt", "html", "docx"))  # a pair of each
+    (corpus / "empty.txt").write_bytes(b"")
+    runs = {}
+    for cached in (True, False):
+        out = tmp_path / f"out-{cached}"
+        assert run_batch([corpus], out, jobs=2, console=_quiet(), _ingest_cache=cached) == 3  # empty.txt fails
+        assert not (out / ".ingested").exists()
+        runs[cached] = (_contract(out), sorted((r["source"], r["status"], r["previous"], r["findings"])
+                                               for r in _rows(out, "reports.csv")))
+    assert runs[True] == runs[False]
+    reports, rows = runs[True]
+    assert len(reports) == 6 and sum(1 for r in rows if r[2]) == 3  # each later year reads last year's from the cache
+    kinds = {r["report"]["input_kind"] for r in reports.values()}
+    assert kinds == {"text", "html", "docx"}
+
+
+def test_a_cached_document_round_trips_and_a_bad_cache_file_is_ignored(tmp_path):
+    from auditor.batch.tasks import recall_document, remember_document
+    from auditor.ingest.document import Document, DocumentMeta
+
+    meta = DocumentMeta("a.txt", "ab" * 32, "pdf", None, 1234, 5)
+    doc = Document("2023年收到申请3件\udcff。", meta, warnings=("PDF 第 2 页损坏，未读取。",))  # a lone surrogate too
+    remember_document(str(tmp_path), doc)
+    back = recall_document(str(tmp_path), "elsewhere/b.txt", doc.meta.sha256)
+    assert back.text == doc.text and back.warnings == doc.warnings
+    assert back.meta == doc.meta.__class__(**{**doc.meta.__dict__, "source": str(Path("elsewhere/b.txt"))})
+    (tmp_path / f"{doc.meta.sha256}.json").write_text("{not json", encoding="utf-8")
+    assert recall_document(str(tmp_path), "a.txt", doc.meta.sha256) is None  # the audit parses the file instead
+    assert recall_document(None, "a.txt", doc.meta.sha256) is None
+    assert recall_document(str(tmp_path), "a.txt", "0" * 64) is None
+
+
+def test_the_audit_pass_reads_the_scan_pass_copy_not_the_file(tmp_path):
+    from auditor.batch.tasks import AuditTask, ScanTask, audit, scan
+
+    write_report(tmp_path, "a-2023.txt", Spec("甲区人民政府", 2023))
+    path = str(tmp_path / "a-2023.txt")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    scanned = scan(ScanTask(path, MAX_BYTES, 30, str(cache)))
+    assert scanned.failure is None and len(list(cache.iterdir())) == 1
+    os.remove(path)  # gone after the scan: only the scan's copy can be audited
+    got = audit(AuditTask(path, MAX_BYTES, 30, scanned.sha256, cache_dir=str(cache)))
+    assert got.failure is None and got.result["report"]["sha256"] == scanned.sha256
+    assert got.result["report"]["source"] == path
+    missing = audit(AuditTask(path, MAX_BYTES, 30, scanned.sha256))
+    assert missing.failure is not None and "不存在" in missing.failure.message

@@ -3,7 +3,8 @@
 Two passes over the inputs, both on the chosen engine (a local process pool or dask):
 
 1. scan: read each file, its sha256, agency and year, and its narrative paragraphs' 5-grams;
-   a file that cannot be read becomes its error row here;
+   a file that cannot be read becomes its error row here; the normalized text is kept in
+   ``OUT/.ingested`` (workers on this machine only) so that no file is parsed twice;
 2. audit: each readable file with last year's report of the same agency (``auditor.pairing``)
    and its copied paragraphs (``auditor.similarity``, computed once over the whole batch).
 
@@ -15,6 +16,7 @@ Exit codes: 0 every file audited and no finding at or above ``fail_on``; 1 findi
 """
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -25,6 +27,7 @@ __all__ = ["run_batch", "DEFAULT_TIMEOUT", "EXIT_OK", "EXIT_FINDINGS", "EXIT_USA
 DEFAULT_TIMEOUT = 120.0
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 _FAIL_ON = ("high", "medium", "low", "info", "none")
+INGEST_CACHE = ".ingested"  # in the results folder while a batch runs (tasks.remember_document)
 
 
 def _console():
@@ -47,10 +50,11 @@ def _usage_error(console, message: str) -> int:
 
 def run_batch(inputs, out, *, jobs: int = 1, resume: bool = False, engine: str = "local",
               scheduler: str | None = None, fail_on: str = "none", timeout: float = DEFAULT_TIMEOUT,
-              max_bytes: int | None = None, console=None, _engine=None) -> int:
+              max_bytes: int | None = None, console=None, _engine=None, _ingest_cache: bool = True) -> int:
     """Audit every report under ``inputs`` into ``out``; returns the exit code.
 
-    ``_engine`` replaces the engine built from ``engine``/``jobs``/``scheduler`` (tests).
+    ``_engine`` replaces the engine built from ``engine``/``jobs``/``scheduler`` (tests);
+    ``_ingest_cache=False`` parses each file again in the audit pass (tests compare the two).
     """
     from ..ingest import DEFAULT_MAX_BYTES
     from .engines import EngineError, open_engine
@@ -71,13 +75,16 @@ def run_batch(inputs, out, *, jobs: int = 1, resume: bool = False, engine: str =
         return _usage_error(console, "没有找到可审核的报告文件")
     limit = max_bytes or DEFAULT_MAX_BYTES
     t0 = time.perf_counter()
+    cache = out / INGEST_CACHE
     try:
         eng = _engine or open_engine(engine, jobs=jobs, timeout=timeout, scheduler=scheduler)
         with eng, ResultWriter(out) as writer, _progress(console) as progress:
-            scans = _scan_all(eng, files, limit, timeout, writer, progress)
+            shares_files = getattr(eng, "writes_here", False)
+            cache_dir = _fresh_dir(cache) if _ingest_cache and shares_files else None
+            scans = _scan_all(eng, files, limit, timeout, writer, progress, cache_dir)
             n_readable = len(scans)
             planned = _plan_audits(scans, files, writer, resume, limit, timeout,
-                                   worker_writes=getattr(eng, "writes_here", False))
+                                   worker_writes=shares_files, cache_dir=cache_dir)
             del scans  # the paragraph signatures are no longer needed
             _audit_all(eng, planned, writer, progress, n_readable)
     except EngineError as exc:
@@ -85,6 +92,8 @@ def run_batch(inputs, out, *, jobs: int = 1, resume: bool = False, engine: str =
     except KeyboardInterrupt:
         console.print(f"[yellow]已中断[/yellow]：已完成的结果保留在 {out}")
         raise
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
     print_summary(console, writer.tally, time.perf_counter() - t0, out)
     if writer.tally.failed:
         return EXIT_FAILED
@@ -93,15 +102,21 @@ def run_batch(inputs, out, *, jobs: int = 1, resume: bool = False, engine: str =
     return EXIT_OK
 
 
+def _fresh_dir(path: Path) -> str:
+    shutil.rmtree(path, ignore_errors=True)  # left by a batch that was killed
+    path.mkdir(parents=True)
+    return str(path)
+
+
 def _rank(level: str) -> int:
     from ..checks.finding import SEVERITY_RANK
 
     return SEVERITY_RANK[level]
 
 
-def _scan_all(eng, files, limit, timeout, writer, progress) -> list[ScanResult]:
+def _scan_all(eng, files, limit, timeout, writer, progress, cache_dir: str | None = None) -> list[ScanResult]:
     bar = progress.add_task("读取", total=len(files))
-    tasks = (ScanTask(f.path, limit, timeout) for f in files)
+    tasks = (ScanTask(f.path, limit, timeout, cache_dir) for f in files)
     scans: list[ScanResult] = []
     for res in eng.run(scan, tasks, lambda task, failure: ScanResult(task.path, failure=failure)):
         progress.advance(bar)
@@ -114,7 +129,8 @@ def _scan_all(eng, files, limit, timeout, writer, progress) -> list[ScanResult]:
 
 
 def _plan_audits(scans: list[ScanResult], files, writer, resume: bool, limit: int,
-                 timeout: float, worker_writes: bool = False) -> list[tuple[AuditTask, str]]:
+                 timeout: float, worker_writes: bool = False,
+                 cache_dir: str | None = None) -> list[tuple[AuditTask, str]]:
     """Pair the years, find the copies, and skip what ``--resume`` finds already done."""
     from .. import __version__
     from ..pairing import PairItem, pair_previous
@@ -139,7 +155,8 @@ def _plan_audits(scans: list[ScanResult], files, writer, resume: bool, limit: in
         found = copies.get(s.source)
         out.append((AuditTask(s.source, limit, timeout, s.sha256, prev, prev_sha,
                               found.matches if found else (), found.share if found else 0.0,
-                              report_path=str(writer.reports_dir / name) if worker_writes else None), name))
+                              report_path=str(writer.reports_dir / name) if worker_writes else None,
+                              cache_dir=cache_dir), name))
     return out
 
 

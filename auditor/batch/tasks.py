@@ -33,6 +33,7 @@ class ScanTask:
     path: str
     max_bytes: int
     timeout: float
+    cache_dir: str | None = None  # where the normalized text is kept for the audit pass (ingest_cache)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class AuditTask:
     copies: tuple[CopyMatch, ...] = ()
     copied_share: float = 0.0
     report_path: str | None = None  # the worker writes the report's JSON here itself
+    cache_dir: str | None = None  # the scan pass's normalized texts (ingest_cache), read before the files
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,8 @@ def scan(task: ScanTask) -> ScanResult:
         if facts.year is None and not any(w in doc.text for w in _REPORT_WORDS):
             return ScanResult(task.path, doc.meta.sha256, failure=Failure(
                 E_NOT_REPORT, "未识别为政府信息公开工作年度报告（没有报告年度，也没有“政府信息公开”字样）"))
+        if task.cache_dir:
+            remember_document(task.cache_dir, doc)
         year = year_of(facts.year, task.path)
         corpus = corpus_doc(task.path, doc.text, sha256=doc.meta.sha256, agency=facts.agency, year=year)
         return ScanResult(task.path, doc.meta.sha256, facts.agency, year, corpus)
@@ -189,8 +193,12 @@ def audit(task: AuditTask) -> AuditResult:
         from ..ingest import read_document
         from ..pipeline import audit_document
 
-        doc = read_document(task.path, max_bytes=task.max_bytes)
-        prev = read_document(task.previous, max_bytes=task.max_bytes) if task.previous else None
+        doc = recall_document(task.cache_dir, task.path, task.sha256) or read_document(task.path,
+                                                                                   max_bytes=task.max_bytes)
+        prev = None
+        if task.previous:
+            prev = (recall_document(task.cache_dir, task.previous, task.previous_sha256)
+                    or read_document(task.previous, max_bytes=task.max_bytes))
         report = audit_document(doc, previous=prev, config={"copies": task.copies} if task.copies else None)
         out = report.to_dict()
         out["batch"] = {"previous": task.previous, "previous_sha256": task.previous_sha256,
@@ -215,3 +223,46 @@ def write_json(path: Path, value: dict) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")  # C encoder
     os.replace(tmp, path)
+
+
+# --- the ingest cache: each file parsed once per batch -------------------------------------------
+# The scan pass parses every file (a PDF page costs milliseconds, a DOCX ten or more) and the audit
+# pass needs the same Document again, for the report and for the next year's report that pairs
+# with it. The scan keeps what the audit reads of a Document (text, kind, encoding, size, pages,
+# warnings; never blocks or raw tables, which only the ingest stage uses) in one file per sha256;
+# the audit reads it and falls back to parsing the file when it is absent or unreadable. The
+# batch is a snapshot at scan time: a file changed between the passes is audited as scanned,
+# which is also what its pairing and copy search saw.
+
+def _cache_path(cache_dir: str, sha256: str) -> Path:
+    return Path(cache_dir) / f"{sha256}.json"
+
+
+def remember_document(cache_dir: str, doc) -> None:
+    m = doc.meta
+    path = _cache_path(cache_dir, m.sha256)
+    if path.exists():
+        return
+    payload = {"text": doc.text, "input_kind": m.input_kind, "encoding": m.encoding, "size": m.size,
+               "pages": m.pages, "warnings": list(doc.warnings)}
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        # surrogatepass: a text decoded with surrogateescape comes back as it was
+        tmp.write_bytes(json.dumps(payload, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        os.replace(tmp, path)
+    except OSError:  # a full disk costs the audit a second parse, nothing more
+        tmp.unlink(missing_ok=True)
+
+
+def recall_document(cache_dir: str | None, path: str, sha256: str | None):
+    """The scanned Document of ``path`` (its content hash ``sha256``), or None."""
+    if not cache_dir or not sha256:
+        return None
+    from ..ingest.document import Document, DocumentMeta
+
+    try:
+        d = json.loads(_cache_path(cache_dir, sha256).read_bytes().decode("utf-8", "surrogatepass"))
+        meta = DocumentMeta(str(Path(path)), sha256, d["input_kind"], d["encoding"], d["size"], d["pages"])
+        return Document(d["text"], meta, warnings=tuple(d["warnings"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
