@@ -330,7 +330,8 @@ def test_a_cached_document_round_trips_and_a_bad_cache_file_is_ignored(tmp_path)
     back = recall_document(str(tmp_path), "elsewhere/b.txt", doc.meta.sha256)
     assert back.text == doc.text and back.warnings == doc.warnings
     assert back.meta == doc.meta.__class__(**{**doc.meta.__dict__, "source": str(Path("elsewhere/b.txt"))})
-    (tmp_path / f"{doc.meta.sha256}.json").write_text("{not json", encoding="utf-8")
+    assert recall_document(str(tmp_path), "a.html", doc.meta.sha256) is None  # same bytes, read another way
+    (tmp_path / f"{doc.meta.sha256}.txt.json").write_text("{not json", encoding="utf-8")
     assert recall_document(str(tmp_path), "a.txt", doc.meta.sha256) is None  # the audit parses the file instead
     assert recall_document(None, "a.txt", doc.meta.sha256) is None
     assert recall_document(str(tmp_path), "a.txt", "0" * 64) is None

@@ -28,9 +28,9 @@ HARD_GRACE = 10.0
 _POLL = 0.2
 _MAX_BREAKS = 3
 # tasks queued per worker: a scan takes a few ms, and a worker waiting for the parent to hand it
-# the next one idles meanwhile. Deadlines start when a task
-# does, not when it is queued; after a crash the queued tasks that had not started are resubmitted
-# as they were, and only those that had started are suspects.
+# the next one idles meanwhile. Deadlines start when a task does, not when it is queued; after a
+# crash the queued tasks that had not started are resubmitted as they were, and only those that
+# had started are suspects.
 _DEPTH = 8
 
 

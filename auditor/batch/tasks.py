@@ -229,18 +229,19 @@ def write_json(path: Path, value: dict) -> None:
 # The scan pass parses every file (a PDF page costs milliseconds, a DOCX ten or more) and the audit
 # pass needs the same Document again, for the report and for the next year's report that pairs
 # with it. The scan keeps what the audit reads of a Document (text, kind, encoding, size, pages,
-# warnings; never blocks or raw tables, which only the ingest stage uses) in one file per sha256;
-# the audit reads it and falls back to parsing the file when it is absent or unreadable. The
-# batch is a snapshot at scan time: a file changed between the passes is audited as scanned,
-# which is also what its pairing and copy search saw.
+# warnings; never blocks or raw tables, which only the ingest stage uses) in one file per sha256
+# and extension; the audit reads it and falls back to parsing the file when it is absent or
+# unreadable. The batch is a snapshot at scan time: a file changed between the passes is audited
+# as scanned, which is also what its pairing and copy search saw.
 
-def _cache_path(cache_dir: str, sha256: str) -> Path:
-    return Path(cache_dir) / f"{sha256}.json"
+def _cache_path(cache_dir: str, sha256: str, path: str) -> Path:
+    """By content and extension: the same bytes named .html and .txt are read two ways."""
+    return Path(cache_dir) / f"{sha256}{Path(path).suffix.lower()}.json"
 
 
 def remember_document(cache_dir: str, doc) -> None:
     m = doc.meta
-    path = _cache_path(cache_dir, m.sha256)
+    path = _cache_path(cache_dir, m.sha256, m.source)
     if path.exists():
         return
     payload = {"text": doc.text, "input_kind": m.input_kind, "encoding": m.encoding, "size": m.size,
@@ -261,7 +262,7 @@ def recall_document(cache_dir: str | None, path: str, sha256: str | None):
     from ..ingest.document import Document, DocumentMeta
 
     try:
-        d = json.loads(_cache_path(cache_dir, sha256).read_bytes().decode("utf-8", "surrogatepass"))
+        d = json.loads(_cache_path(cache_dir, sha256, path).read_bytes().decode("utf-8", "surrogatepass"))
         meta = DocumentMeta(str(Path(path)), sha256, d["input_kind"], d["encoding"], d["size"], d["pages"])
         return Document(d["text"], meta, warnings=tuple(d["warnings"]))
     except (OSError, ValueError, KeyError, TypeError):
