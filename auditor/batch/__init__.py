@@ -102,9 +102,13 @@ def run_batch(inputs, out, *, jobs: int = 1, resume: bool = False, engine: str =
     return EXIT_OK
 
 
-def _fresh_dir(path: Path) -> str:
-    shutil.rmtree(path, ignore_errors=True)  # left by a batch that was killed
-    path.mkdir(parents=True)
+def _fresh_dir(path: Path) -> str | None:
+    """An empty ``path`` (a batch that was killed may have left one), or None: no cache, no error."""
+    shutil.rmtree(path, ignore_errors=True)
+    try:
+        path.mkdir(parents=True)
+    except OSError:
+        return None
     return str(path)
 
 
