@@ -31,7 +31,8 @@ probability 0.9998) and are confirmed with the exact Jaccard index of the filter
 - never a report of the same agency and the same or a later year, an identical file, or a report
   whose agency could not be read (the direction or the owner of the text is then unknown).
 
-One match per paragraph: the same agency first, then the highest similarity, the nearest year.
+One match per paragraph: the same agency first, then the highest similarity, the nearest year,
+the source path, the earlier paragraph (so the choice never depends on the order of the pairs).
 """
 from __future__ import annotations
 
@@ -236,43 +237,78 @@ def _boilerplate(docs: list[CorpusDoc]) -> np.ndarray:
     return np.unique(np.concatenate(common))
 
 
-def _signature(sh: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-    return _mix(sh[None, :] ^ seeds[:, None]).min(axis=1)
+_SIGNATURE_CHUNK = 1 << 12  # shingles hashed at once: a (NUM_HASHES x chunk) uint64 array of 2 MB stays in cache
 
 
-def _jaccard(a: frozenset, b: frozenset) -> float:
-    inter = len(a & b)
-    return inter / (len(a) + len(b) - inter)
+def _signatures(sets: list[np.ndarray]) -> np.ndarray:
+    """The MinHash signature of each (non-empty) set, one row each, computed a chunk of sets at a time."""
+    seeds = _mix(np.arange(1, NUM_HASHES + 1, dtype=_U64) * _U64(0x9E3779B97F4A7C15))
+    sig = np.empty((len(sets), NUM_HASHES), dtype=_U64)
+    lo = 0
+    while lo < len(sets):
+        hi, size = lo + 1, len(sets[lo])
+        while hi < len(sets) and size + len(sets[hi]) <= _SIGNATURE_CHUNK:
+            size += len(sets[hi])
+            hi += 1
+        part = sets[lo:hi]
+        starts = np.cumsum([0] + [len(s) for s in part[:-1]])
+        hashed = _mix(np.concatenate(part)[None, :] ^ seeds[:, None])
+        sig[lo:hi] = np.minimum.reduceat(hashed, starts, axis=1).T
+        lo = hi
+    return sig
+
+
+def _candidates(sig: np.ndarray) -> np.ndarray:
+    """Pairs (i < j) sharing a band of their signatures in a bucket of at most MAX_SHARING_REPORTS
+    sets, as codes ``i * n + j``, sorted; a fuller bucket is a phrase family the whole batch shares."""
+    n, rows = len(sig), NUM_HASHES // BANDS
+    codes = []
+    for b in range(BANDS):
+        band = sig[:, b * rows:(b + 1) * rows]
+        order = np.lexsort(band.T[::-1])  # equal bands together, in set order
+        ranked = band[order]
+        starts = np.flatnonzero(np.r_[True, (ranked[1:] != ranked[:-1]).any(axis=1)])
+        counts = np.diff(np.r_[starts, n])
+        for size in np.unique(counts[(counts >= 2) & (counts <= MAX_SHARING_REPORTS)]).tolist():
+            members = order[starts[counts == size][:, None] + np.arange(size)]
+            x, y = np.triu_indices(size, 1)
+            codes.append(members[:, x].ravel() * n + members[:, y].ravel())
+    return np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+
+
+def _intersections(sets: list[np.ndarray], i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """|sets[i[k]] & sets[j[k]]| for every k, ``i`` sorted: set i[k] marked once for all its partners."""
+    vocab, ids = np.unique(np.concatenate(sets), return_inverse=True)
+    ids = ids.ravel()
+    sizes = np.array([len(s) for s in sets], dtype=np.int64)
+    offsets = np.cumsum(sizes) - sizes
+    mark = np.zeros(len(vocab), dtype=bool)
+    out = np.zeros(len(i), dtype=np.int64)
+    firsts = np.flatnonzero(np.r_[True, i[1:] != i[:-1]]) if len(i) else np.zeros(0, dtype=np.int64)
+    for lo, hi in zip(firsts.tolist(), [*firsts[1:].tolist(), len(i)]):
+        mine = ids[offsets[i[lo]]:offsets[i[lo]] + sizes[i[lo]]]
+        lengths = sizes[j[lo:hi]]
+        ends = np.cumsum(lengths)
+        # the partners' elements, one run each: their offsets, then a running index within the run
+        at = np.repeat(offsets[j[lo:hi]] - (ends - lengths), lengths) + np.arange(ends[-1])
+        mark[mine] = True
+        out[lo:hi] = np.add.reduceat(mark[ids[at]], ends - lengths, dtype=np.int64)
+        mark[mine] = False
+    return out
 
 
 def _similar_sets(sets: list[np.ndarray]) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, jaccard) of distinct sets at or above THRESHOLD, via MinHash LSH."""
-    seeds = _mix(np.arange(1, NUM_HASHES + 1, dtype=_U64) * _U64(0x9E3779B97F4A7C15))
-    rows = NUM_HASHES // BANDS
-    buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
-    for i, sh in enumerate(sets):
-        sig = _signature(sh, seeds)
-        for b in range(BANDS):
-            buckets[(b, sig[b * rows:(b + 1) * rows].tobytes())].append(i)
-    seen: set[tuple[int, int]] = set()
-    out = []
-    as_sets: dict[int, frozenset] = {}  # small sets intersect faster as Python sets than as arrays
-    for members in buckets.values():
-        if len(members) > MAX_SHARING_REPORTS:
-            continue  # a phrase family the whole batch shares
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                pair = (members[x], members[y])
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                for k in pair:
-                    if k not in as_sets:
-                        as_sets[k] = frozenset(sets[k].tolist())
-                sim = _jaccard(as_sets[pair[0]], as_sets[pair[1]])
-                if sim >= THRESHOLD:
-                    out.append((*pair, sim))
-    return out
+    """Pairs (i, j, jaccard), i < j, of distinct non-empty sets at or above THRESHOLD, via MinHash
+    LSH, in order; whole-batch numpy steps, so that 10^5 reports do not loop over pairs in Python."""
+    if len(sets) < 2:
+        return []
+    codes = _candidates(_signatures(sets))
+    i, j = codes // len(sets), codes % len(sets)
+    inter = _intersections(sets, i, j)
+    sizes = np.array([len(s) for s in sets], dtype=np.int64)
+    sim = inter / (sizes[i] + sizes[j] - inter)  # exact integers, one correctly rounded division
+    keep = np.flatnonzero(sim >= THRESHOLD)
+    return list(zip(i[keep].tolist(), j[keep].tolist(), sim[keep].tolist()))
 
 
 def _relation(doc: CorpusDoc, other: CorpusDoc) -> str | None:
@@ -339,7 +375,7 @@ def find_copies(docs: list[CorpusDoc]) -> dict[str, CopyResult]:
             if kind is None:
                 continue
             other, para, other_para = docs[dj], docs[di].paragraphs[pi], docs[dj].paragraphs[pj]
-            rank = (kind != "own", -round(sim, 4), -(other.year or 0), other.source)
+            rank = (kind != "own", -round(sim, 4), -(other.year or 0), other.source, other_para.start)
             if this in best and best[this][0] <= rank:
                 continue
             best[this] = (rank, CopyMatch(para.start, para.end, sim, other.source, other_para.excerpt,

@@ -118,3 +118,61 @@ def test_a_paragraph_in_more_reports_than_the_cap_is_shared_wording(monkeypatch)
     assert all(find_copies(docs)[f"r{i}"].matches for i in range(len(places)))  # 6 of 24 reports: copies
     monkeypatch.setattr(similarity, "MAX_SHARING_REPORTS", len(places) - 1)
     assert all(not find_copies(docs)[f"r{i}"].matches for i in range(len(places)))
+
+
+def _reference_similar_sets(sets):
+    """The candidate search written plainly: every pair of every small bucket of every band."""
+    import numpy as np
+
+    import auditor.similarity as similarity
+
+    seeds = similarity._mix(np.arange(1, similarity.NUM_HASHES + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    rows = similarity.NUM_HASHES // similarity.BANDS
+    buckets = {}
+    for i, sh in enumerate(sets):
+        sig = similarity._mix(sh[None, :] ^ seeds[:, None]).min(axis=1)
+        for b in range(similarity.BANDS):
+            buckets.setdefault((b, sig[b * rows:(b + 1) * rows].tobytes()), []).append(i)
+    found = {}
+    for members in buckets.values():
+        if len(members) <= similarity.MAX_SHARING_REPORTS:
+            for x, i in enumerate(members):
+                for j in members[x + 1:]:
+                    a, b = set(sets[i].tolist()), set(sets[j].tolist())
+                    sim = len(a & b) / len(a | b)
+                    if sim >= similarity.THRESHOLD:
+                        found[(i, j)] = sim
+    return sorted((i, j, s) for (i, j), s in found.items())
+
+
+def test_vectorised_candidate_search_matches_the_plain_one(monkeypatch):
+    import numpy as np
+
+    import auditor.similarity as similarity
+
+    rng = np.random.default_rng(7)
+    base = [rng.choice(2**40, size=int(rng.integers(16, 300)), replace=False).astype(np.uint64) for _ in range(40)]
+    sets = []
+    for b in base:  # each base with variants at every distance, some past the threshold, some not
+        for drop in (0, 1, 3, 8, len(b) // 6, len(b) // 3):
+            keep = np.sort(rng.permutation(b)[:len(b) - drop]) if drop else b
+            sets.append(np.unique(np.concatenate([keep, rng.integers(2**41, 2**42, size=drop % 4, dtype=np.uint64)])))
+    sets += [base[0]] * 3 + [base[1][:-1]] * 2  # identical sets are distinct entries too
+    monkeypatch.setattr(similarity, "_SIGNATURE_CHUNK", 100)  # chunks of several sets, and sets larger than one
+    monkeypatch.setattr(similarity, "MAX_SHARING_REPORTS", 5)  # some buckets are too full to compare
+    got = similarity._similar_sets(sets)
+    assert got == _reference_similar_sets(sets)
+    assert any(s == 1.0 for *_, s in got) and any(s < 1.0 for *_, s in got)
+    monkeypatch.setattr(similarity, "MAX_SHARING_REPORTS", 50)
+    assert len(similarity._similar_sets(sets)) > len(got)
+
+
+def test_among_equal_matches_the_earliest_paragraph_is_chosen_whatever_the_order_of_the_reports():
+    twice = corpus_doc("b22", f"{COPIED}\n{COPIED.replace('5万', '7万')}\n", sha256="b22", agency="淄川区行政审批服务局",
+                       year=2022)
+    a23 = corpus_doc("a23", COPIED, sha256="a23", agency="张店区行政审批服务局", year=2023)
+    first, second = twice.paragraphs  # equal once digits are folded
+    assert "5万" in first.excerpt and "7万" in second.excerpt and first.start < second.start
+    for docs in ([twice, a23], [a23, twice]):
+        (m,) = find_copies(docs)["a23"].matches
+        assert (m.other_source, m.similarity, m.other_quote) == ("b22", 1.0, first.excerpt)
