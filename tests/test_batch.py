@@ -239,13 +239,14 @@ def test_usage_errors_exit_2(tmp_path):
     assert run_batch([corpus], tmp_path / "file", console=_quiet()) == 2
 
 
-def test_worker_crash_and_timeouts_become_error_rows(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_worker_crash_and_timeouts_become_error_rows(tmp_path, jobs):
     corpus = tmp_path / "in"
     corpus.mkdir()
     names = ("a-ok-1.txt", "a-ok-2.txt", "a-ok-3.txt", "b-slow.txt", "c-crash.txt", "d-hang.txt")  # ok ones first: one warm-up
     for i, name in enumerate(names):
         write_report(corpus, name, Spec(f"{'甲乙丙丁戊己'[i]}区人民政府", 2023))
-    rc = run_batch([corpus], tmp_path / "out", timeout=2, console=_quiet(), _engine=FlakyEngine(1, 2, grace=2))
+    rc = run_batch([corpus], tmp_path / "out", timeout=2, console=_quiet(), _engine=FlakyEngine(jobs, 2, grace=2))
     assert rc == 3
     rows = {Path(r["source"]).name: r for r in _rows(tmp_path / "out", "reports.csv")}
     assert len(rows) == 6 and len(_rows(tmp_path / "out", "reports.csv")) == 6
@@ -352,3 +353,18 @@ def test_the_audit_pass_reads_the_scan_pass_copy_not_the_file(tmp_path):
     assert got.result["report"]["source"] == path
     missing = audit(AuditTask(path, MAX_BYTES, 30, scanned.sha256))
     assert missing.failure is not None and "不存在" in missing.failure.message
+
+
+def test_a_worker_dying_between_tasks_blames_none_and_one_that_never_runs_a_task_fails_in_the_end(tmp_path):
+    from auditor.batch.engines import _MAX_BREAKS, LocalEngine
+    from auditor.batch.tasks import E_CRASH
+    from batchkit import always_die, die_once
+
+    tasks_ = [(str(tmp_path / f"m{i}"), i) for i in range(6)]
+    with LocalEngine(2, timeout=30) as eng:
+        got = list(eng.run(die_once, tasks_, lambda task, failure: failure))
+        assert sorted(got) == list(range(6))  # every task ran again on a new worker and succeeded
+        failures = list(eng.run(always_die, ["x", "y"], lambda task, failure: (task, failure.code)))
+        assert sorted(failures) == [("x", E_CRASH), ("y", E_CRASH)]
+        assert list(eng.run(die_once, [(str(tmp_path / "m0"), "still working")], None)) == ["still working"]
+    assert _MAX_BREAKS >= 2

@@ -5,11 +5,11 @@ Both engines take a task function (``tasks.scan`` or ``tasks.audit``), an iterab
 they complete. Neither lets one file end the batch:
 
 - a task longer than its timeout is interrupted inside the worker (``tasks._deadline``); one
-  that still runs ``HARD_GRACE`` seconds later (stuck in C code) has its workers killed. The
+  that still runs ``HARD_GRACE`` seconds later (stuck in C code) has its worker killed. The
   clock starts when the worker says the task's deadline started (after building the pipeline);
-- a worker that dies takes the local pool down with it: the tasks that were running are
-  re-run one at a time, and the one that kills its worker again is the culprit. Dask re-runs a
-  task whose worker died and gives up with ``KilledWorker`` after its own retry limit.
+- a local worker that dies fails the task it was running, and a new worker takes its place and
+  its queued tasks. Dask re-runs a task whose worker died and gives up with ``KilledWorker``
+  after its own retry limit.
 """
 from __future__ import annotations
 
@@ -17,21 +17,18 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import count
 
 from .tasks import E_INTERNAL, Failure, crash_failure, preload, set_start_hook, timeout_failure
 
 HARD_GRACE = 10.0
 _POLL = 0.2
-_MAX_BREAKS = 3
-# tasks queued per worker: a scan takes a few ms, and a worker waiting for the parent to hand it
-# the next one idles meanwhile. Deadlines start when a task does, not when it is queued; after a
-# crash the queued tasks that had not started are resubmitted as they were, and only those that
-# had started are suspects.
-_DEPTH = 8
+_MAX_BREAKS = 3  # workers a task may see die before it starts, before it fails too (see _replace)
+# tasks sent ahead to each worker: the next one is waiting in its pipe when a task ends, so the
+# worker never idles for a round trip to the parent, and few enough that no worker sits on work
+# another could do (a long PDF holds up one task behind it at most)
+_DEPTH = 2
 
 
 class EngineError(Exception):
@@ -39,19 +36,48 @@ class EngineError(Exception):
 
 
 # --- worker side of the local pool -------------------------------------------------------------
+# Each worker owns two doubles of an array shared with the parent: the key of the task it runs
+# (-1 between tasks) and when that task's deadline started. The parent reads them to find a task
+# past its deadline and, when a worker dies, whether it died running a task.
+_slot: tuple | None = None  # (shared array, index of this worker's pair)
 _current_key = -1
 
 
-def _init_worker(starts) -> None:
+def _started() -> None:
+    board, i = _slot
+    board[i + 1] = time.time()  # the time before the key: a reader that sees the key sees its time
+    board[i] = _current_key
+
+
+def _worker_main(conn, board, index: int) -> None:
+    """Run the tasks that arrive on ``conn`` in order, answering each with (key, result, error)."""
+    global _slot, _current_key
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    set_start_hook(lambda: starts.put((_current_key, time.time())))  # when the task's deadline starts
+    _slot = (board, 2 * index)
+    set_start_hook(_started)
     preload()  # with spawn the pipeline is built by the first audit, outside its deadline
-
-
-def _call(fn, key: int, task):
-    global _current_key
-    _current_key = key
-    return fn(task)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        fn, key, task = message
+        _current_key = key
+        try:
+            answer = (key, fn(task), None)
+        except Exception as exc:  # noqa: BLE001 - the task functions catch their own; this is a bug
+            answer = (key, None, f"{type(exc).__name__}: {exc}")
+        finally:
+            _current_key = -1
+            board[2 * index] = -1
+        try:
+            conn.send(answer)
+        except (EOFError, OSError):
+            return
+        except Exception as exc:  # noqa: BLE001 - a result that cannot be pickled
+            conn.send((key, None, f"{type(exc).__name__}: {exc}"))
 
 
 # --- parent side -------------------------------------------------------------------------------
@@ -59,14 +85,23 @@ def _call(fn, key: int, task):
 class _Slot:
     key: int
     task: object
-    alone: bool = False
-    breaks: int = 0  # pools that broke while it was in flight
+    breaks: int = 0  # workers that died with it first in their queue
+
+
+@dataclass
+class _Worker:
+    index: int
+    proc: object
+    conn: object
+    queue: deque = field(default_factory=deque)  # its tasks in the order sent: the first runs
+    gone: bool = False  # its pipe reached end of file
 
 
 class LocalEngine:
-    """A ``ProcessPoolExecutor`` of forkserver workers (spawn where there is no forkserver): the
-    server builds the pipeline once (``warm.py``) and each worker starts from it; the tasks
-    cross processes by pickling only, as with spawn."""
+    """Worker processes of our own, one pipe each, driven from the parent's one thread: no
+    executor threads to wake per task. With a forkserver (spawn where there is none) the server
+    builds the pipeline once (``warm.py``) and each worker starts from it; the tasks cross
+    processes by pickling only, as with spawn."""
 
     writes_here = True  # workers see this machine's files: they write their reports themselves
 
@@ -80,122 +115,111 @@ class LocalEngine:
         else:
             self._mp = multiprocessing.get_context("spawn")
         self._keys = count()
-        self._pool: ProcessPoolExecutor | None = None
-        self._starts_q = None
-        self._starts: dict[int, float] = {}
+        self._board = None
+        self._workers: list[_Worker] = []
 
     def __enter__(self) -> "LocalEngine":
-        self._open()
+        self._board = self._mp.RawArray("d", [-1.0, 0.0] * self.jobs)
+        self._workers = [self._spawn(i) for i in range(self.jobs)]
         return self
 
     def __exit__(self, *exc) -> None:
-        self._close(kill=exc[0] is not None)
+        for w in self._workers:
+            if exc[0] is None:
+                try:
+                    w.conn.send(None)
+                except OSError:
+                    pass
+        for w in self._workers:
+            if exc[0] is not None:
+                w.proc.kill()
+            w.proc.join(timeout=5)
+            if w.proc.is_alive():
+                w.proc.kill()
+                w.proc.join()
+            w.conn.close()
+        self._workers = []
 
-    def _open(self) -> None:
-        self._starts_q = self._mp.SimpleQueue()  # no feeder thread: the message is out before the task runs
-        self._starts = {}
-        self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=self._mp, initializer=_init_worker,
-                                         initargs=(self._starts_q,))
+    def _spawn(self, index: int) -> _Worker:
+        self._board[2 * index] = -1
+        mine, theirs = self._mp.Pipe()
+        proc = self._mp.Process(target=_worker_main, args=(theirs, self._board, index), daemon=True)
+        proc.start()
+        theirs.close()
+        return _Worker(index, proc, mine)
 
-    def _close(self, kill: bool) -> None:
-        if self._pool is None:
-            return
-        if kill:
-            for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
-                proc.kill()
-        self._pool.shutdown(wait=not kill, cancel_futures=True)
-        self._starts_q.close()
-        self._pool = None
+    def _running(self, w: _Worker) -> float | None:
+        """When the first task queued on ``w`` started, or None if it has not."""
+        key, t = self._board[2 * w.index], self._board[2 * w.index + 1]
+        return t if w.queue and key == w.queue[0].key else None
 
-    def _restart(self) -> None:
-        self._close(kill=True)
-        self._open()
-
-    def _read_starts(self) -> None:
-        try:
-            while not self._starts_q.empty():
-                key, t = self._starts_q.get()
-                self._starts[key] = t
-        except (OSError, EOFError, ValueError):
-            pass
-
-    def _overdue(self, slot: _Slot, now: float) -> bool:
-        t = self._starts.get(slot.key)
-        return t is not None and now - t > self.timeout + self.grace
-
-    def _fill(self, fn, fresh: Iterator, retry: deque, solo: deque, inflight: dict) -> None:
-        if any(s.alone for s in inflight.values()):
-            return
-        while len(inflight) < _DEPTH * self.jobs:
-            if solo:
-                if not inflight:
-                    slot = solo.popleft()
-                    slot.alone = True
-                    inflight[self._pool.submit(_call, fn, slot.key, slot.task)] = slot
-                return
-            if retry:
-                slot = retry.popleft()
-            else:
-                task = next(fresh, None)
-                if task is None:
-                    return
-                slot = _Slot(next(self._keys), task)
-            inflight[self._pool.submit(_call, fn, slot.key, slot.task)] = slot
+    def _fill(self, fn, fresh: Iterator, retry: deque) -> None:
+        for w in self._workers:
+            while len(w.queue) < _DEPTH:
+                if retry:
+                    slot = retry.popleft()
+                else:
+                    task = next(fresh, None)
+                    if task is None:
+                        return
+                    slot = _Slot(next(self._keys), task)
+                w.queue.append(slot)
+                w.conn.send((fn, slot.key, slot.task))
 
     def run(self, fn: Callable, tasks: Iterable, fail: Callable) -> Iterator:
-        fresh, retry, solo = iter(tasks), deque(), deque()
-        inflight: dict[Future, _Slot] = {}
-        while True:
-            self._fill(fn, fresh, retry, solo, inflight)
-            if not inflight:
-                return
-            done, _ = wait(list(inflight), timeout=_POLL, return_when=FIRST_COMPLETED)
-            self._read_starts()
-            broken = False
-            for fut in done:
-                exc = fut.exception()
-                if isinstance(exc, BrokenProcessPool):
-                    broken = True
-                    continue
-                slot = inflight.pop(fut)
-                self._starts.pop(slot.key, None)
-                if exc is None:
-                    yield fut.result()
-                else:  # the call itself failed (a task that cannot be sent, say)
-                    yield fail(slot.task, Failure(E_INTERNAL, f"内部错误：{type(exc).__name__}: {exc}"))
-            if broken:
-                yield from self._after_crash(inflight, retry, solo, fail)
-                continue
-            now = time.time()
-            overdue = [f for f, s in inflight.items() if self._overdue(s, now)]
-            if overdue:
-                for fut in overdue:
-                    yield fail(inflight.pop(fut).task, timeout_failure(self.timeout))
-                retry.extend(inflight.values())
-                inflight.clear()
-                self._restart()
+        from multiprocessing.connection import wait
 
-    def _after_crash(self, inflight: dict, retry: deque, solo: deque, fail: Callable) -> Iterator:
-        """A worker died: keep what finished; the one task that was running is the culprit, else
-        re-run the running ones alone to find it. A task in three broken pools fails all the same."""
-        self._read_starts()
-        unfinished = []
-        for fut, slot in inflight.items():
-            if fut.done() and fut.exception() is None:
-                yield fut.result()
+        fresh, retry = iter(tasks), deque()
+        while True:
+            self._fill(fn, fresh, retry)
+            busy = [w for w in self._workers if w.queue]
+            if not busy:
+                return
+            ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=_POLL))
+            for w in busy:
+                if w.conn in ready:
+                    yield from self._answers(w, fail)
+                if w.proc.sentinel in ready or w.gone:
+                    yield from self._answers(w, fail)  # what it sent before it died
+                    w.proc.join()
+                    yield from self._replace(w, retry, fail, crash_failure())
+            now = time.time()
+            for w in self._workers:
+                started = self._running(w)
+                if started is not None and now - started > self.timeout + self.grace:
+                    w.proc.kill()
+                    w.proc.join()
+                    yield from self._replace(w, retry, fail, timeout_failure(self.timeout))
+
+    def _answers(self, w: _Worker, fail: Callable) -> Iterator:
+        """The results waiting on ``w``'s pipe, each for the first task of its queue."""
+        try:
+            while w.queue and w.conn.poll():
+                key, result, error = w.conn.recv()
+                slot = w.queue.popleft()
+                assert slot.key == key, "a worker answers its tasks in order"
+                yield result if error is None else fail(slot.task, Failure(E_INTERNAL, f"内部错误：{error}"))
+        except (EOFError, OSError):
+            w.gone = True  # the worker died: _replace sees to its tasks
+
+    def _replace(self, w: _Worker, retry: deque, fail: Callable, failure: Failure) -> Iterator:
+        """``w`` is dead: the task it was running fails with ``failure``; the tasks still in its
+        pipe go to the next free worker. Its first task, received but not started (the worker died
+        before the deadline began, or between tasks), goes too, and fails with the _MAX_BREAKS-th
+        worker it sees die that way: a worker that cannot start fails its tasks, never loops."""
+        head_ran = self._running(w) is not None
+        queued = list(w.queue)
+        w.queue.clear()
+        w.conn.close()
+        self._workers[w.index] = self._spawn(w.index)
+        if queued:
+            head = queued[0]
+            head.breaks += 1
+            if head_ran or head.breaks >= _MAX_BREAKS:
+                yield fail(head.task, failure if head_ran else crash_failure())
             else:
-                slot.breaks += 1
-                unfinished.append(slot)
-        running = [s for s in unfinished if s.key in self._starts]
-        for slot in unfinished:
-            if slot.alone or running == [slot] or slot.breaks >= _MAX_BREAKS:
-                yield fail(slot.task, crash_failure())
-            elif slot in running or slot.breaks > 1:
-                solo.append(slot)
-            else:
-                retry.append(slot)
-        inflight.clear()
-        self._restart()
+                retry.append(head)
+        retry.extend(queued[1:])
 
 
 class DaskEngine:
