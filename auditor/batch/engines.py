@@ -164,7 +164,11 @@ class LocalEngine:
                         return
                     slot = _Slot(next(self._keys), task)
                 w.queue.append(slot)
-                w.conn.send((fn, slot.key, slot.task))
+                try:
+                    w.conn.send((fn, slot.key, slot.task))
+                except OSError:  # it died and run() has not seen it yet: _replace resends its tasks
+                    w.gone = True
+                    break
 
     def run(self, fn: Callable, tasks: Iterable, fail: Callable) -> Iterator:
         from multiprocessing.connection import wait
@@ -181,7 +185,10 @@ class LocalEngine:
                     yield from self._answers(w, fail)
                 if w.proc.sentinel in ready or w.gone:
                     yield from self._answers(w, fail)  # what it sent before it died
-                    w.proc.join()
+                    w.proc.join(timeout=5)
+                    if w.proc.is_alive():  # its pipe broke but it lives on: it cannot be reached
+                        w.proc.kill()
+                        w.proc.join()
                     yield from self._replace(w, retry, fail, crash_failure())
             now = time.time()
             for w in self._workers:
