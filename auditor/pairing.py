@@ -151,3 +151,29 @@ def pair_previous(items: Iterable[PairItem]) -> dict[str, str]:
             if best is not None:
                 out[item.source] = best[1]
     return out
+
+
+def chain_order(sources: list[str], previous: dict[str, str]) -> list[str]:
+    """``sources`` reordered so that each agency's reports come together, each right after the one
+    it follows (``previous``), chains in the order of their first report: a worker auditing them in
+    turn has last year's analysis at hand. Every source is kept once, whatever ``previous`` says."""
+    present = set(sources)
+    following: dict[str, list[str]] = defaultdict(list)
+    for source in sources:
+        if previous.get(source) in present:
+            following[previous[source]].append(source)
+    out: list[str] = []
+    seen: set[str] = set()
+    for source in sources:
+        root, hops = source, {source}
+        while (earlier := previous.get(root)) in present and earlier not in seen and earlier not in hops:
+            root = earlier
+            hops.add(root)
+        stack = [root]
+        while stack:
+            s = stack.pop()
+            if s not in seen:
+                seen.add(s)
+                out.append(s)
+                stack.extend(reversed(following.get(s, ())))
+    return out

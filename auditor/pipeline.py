@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 from . import __version__
@@ -32,13 +33,37 @@ def analyse(doc: Document, config: dict | None = None) -> CheckContext:
                         config=config)
 
 
+class Analyses:
+    """The analyses of the last few texts audited, so that next year's audit takes this year's as
+    its previous report instead of analysing it again (a batch worker audits both, one after the
+    other). Keyed by the text itself: the same bytes read as HTML and as text are two texts.
+    Consulted for ``previous`` only: an audit always analyses its own document afresh."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._by_text: OrderedDict[str, CheckContext] = OrderedDict()
+
+    def remember(self, text: str, ctx: CheckContext) -> None:
+        self._by_text[text] = ctx
+        self._by_text.move_to_end(text)
+        while len(self._by_text) > self.size:
+            self._by_text.popitem(last=False)
+
+    def recall(self, text: str) -> CheckContext | None:
+        return self._by_text.get(text)
+
+
 def audit_document(doc: Document, *, previous: Document | None = None, select_rules=None, ignore_rules=None,
-                   severity_model: bool = True, config: dict | None = None) -> Report:
-    """``config`` reaches the rules as ``CheckContext.config`` (batch mode passes ``copies``)."""
+                   severity_model: bool = True, config: dict | None = None,
+                   analyses: Analyses | None = None) -> Report:
+    """``config`` reaches the rules as ``CheckContext.config`` (batch mode passes ``copies``);
+    ``analyses`` keeps this document's analysis for a later audit and supplies the previous one's."""
     t0 = time.perf_counter()
     ctx = analyse(doc)
+    if analyses is not None:
+        analyses.remember(doc.text, ctx)
     if previous is not None:
-        prev_ctx = analyse(previous)
+        prev_ctx = (analyses.recall(previous.text) if analyses is not None else None) or analyse(previous)
         prev_ctx = CheckContext(**{**prev_ctx.__dict__, "config": {**prev_ctx.config, "source": previous.meta.source}})
         ctx = CheckContext(**{**ctx.__dict__, "previous": prev_ctx})
     if config:

@@ -39,8 +39,8 @@ def flaky_audit(task):
 
 
 class FlakyEngine(LocalEngine):
-    def run(self, fn, tasks_, fail):
-        return super().run(flaky_audit if fn is tasks.audit else fn, tasks_, fail)
+    def run(self, fn, tasks_, fail, chain=None):
+        return super().run(flaky_audit if fn is tasks.audit else fn, tasks_, fail, chain)
 
 
 def die_once(task):
@@ -55,3 +55,9 @@ def die_once(task):
 
 def always_die(task):
     os._exit(9)
+
+
+def whose(task):
+    """Which worker process ran ``task``."""
+    time.sleep(0.02)
+    return task, os.getpid()

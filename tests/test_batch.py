@@ -368,3 +368,19 @@ def test_a_worker_dying_between_tasks_blames_none_and_one_that_never_runs_a_task
         assert sorted(failures) == [("x", E_CRASH), ("y", E_CRASH)]
         assert list(eng.run(die_once, [(str(tmp_path / "m0"), "still working")], None)) == ["still working"]
     assert _MAX_BREAKS >= 2
+
+
+def test_a_task_goes_to_the_worker_that_ran_the_one_it_follows():
+    from auditor.batch.engines import LocalEngine
+    from batchkit import whose
+
+    chains = [[f"{c}{y}" for y in range(2020, 2024)] for c in "abcd"]
+    follows = {t: (c[i - 1] if i else None) for c in chains for i, t in enumerate(c)}
+    order = [t for c in chains for t in c]
+    with LocalEngine(2, timeout=30) as eng:
+        pid = dict(eng.run(whose, order, None, chain=lambda t: (t, follows[t])))
+        assert sorted(pid) == sorted(order)
+        assert all(len({pid[t] for t in c}) == 1 for c in chains)  # each chain on one worker
+        assert len(set(pid.values())) == 2  # and both workers busy
+        plain = dict(eng.run(whose, order, None))
+    assert sorted(plain) == sorted(order)

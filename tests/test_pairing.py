@@ -1,7 +1,7 @@
 """Agency-name matching and consecutive-year pairing: same agency across spellings, never across agencies."""
 import pytest
 
-from auditor.pairing import PairItem, agency_key, pair_previous, same_agency, year_of
+from auditor.pairing import PairItem, agency_key, chain_order, pair_previous, same_agency, year_of
 
 SAME = [
     ("淄博市张店区行政审批服务局", "张店区行政审批服务局"),
@@ -70,3 +70,20 @@ def test_identical_files_do_not_pair_and_duplicates_pick_one():
              PairItem("y.txt", "张店区人民政府", 2023, "s3"), PairItem("z.txt", "张店区人民政府", 2023, "s3")]
     pairs = pair_previous(items)
     assert pairs == {"y.txt": "x.html", "z.txt": "x.html"}
+
+
+def test_chain_order_puts_each_report_right_after_the_one_it_follows():
+    sources = ["a-2023", "b-2022", "c-2024", "x-2022", "y-2023", "z-2024"]
+    # c-2024 follows y-2023, which follows b-2022 (names that sort apart, as renamed files do)
+    previous = {"y-2023": "b-2022", "c-2024": "y-2023", "z-2024": "a-2023"}
+    assert chain_order(sources, previous) == ["a-2023", "z-2024", "b-2022", "y-2023", "c-2024", "x-2022"]
+
+
+def test_chain_order_keeps_every_source_once_whatever_previous_says():
+    sources = ["a", "b", "c", "d", "e"]
+    previous = {"b": "a", "c": "a", "d": "gone", "e": "e", "a": "c"}  # a branch, a stranger, loops
+    out = chain_order(sources, previous)
+    assert sorted(out) == sources and len(out) == len(sources)
+    assert chain_order(sources, {}) == sources
+    twins = chain_order(["r-2023", "r-2024.html", "r-2024.pdf"], {"r-2024.html": "r-2023", "r-2024.pdf": "r-2023"})
+    assert twins == ["r-2023", "r-2024.html", "r-2024.pdf"]

@@ -135,9 +135,10 @@ def _scan_all(eng, files, limit, timeout, writer, progress, cache_dir: str | Non
 def _plan_audits(scans: list[ScanResult], files, writer, resume: bool, limit: int,
                  timeout: float, worker_writes: bool = False,
                  cache_dir: str | None = None) -> list[tuple[AuditTask, str]]:
-    """Pair the years, find the copies, and skip what ``--resume`` finds already done."""
+    """Pair the years, find the copies, skip what ``--resume`` finds already done, and put each
+    report right after last year's (``pairing.chain_order``; the engine keeps them on one worker)."""
     from .. import __version__
-    from ..pairing import PairItem, pair_previous
+    from ..pairing import PairItem, chain_order, pair_previous
     from ..similarity import find_copies
     from .outputs import load_result
 
@@ -161,7 +162,8 @@ def _plan_audits(scans: list[ScanResult], files, writer, resume: bool, limit: in
                               found.matches if found else (), found.share if found else 0.0,
                               report_path=str(writer.reports_dir / name) if worker_writes else None,
                               cache_dir=cache_dir), name))
-    return out
+    at = {task.path: i for i, (task, _) in enumerate(out)}
+    return [out[at[path]] for path in chain_order(list(at), previous)]
 
 
 def _still_valid(old: dict, sha256: str, version: str, prev_sha: str | None) -> bool:
@@ -175,7 +177,8 @@ def _audit_all(eng, planned, writer, progress, scanned: int) -> None:
     names = {task.path: name for task, name in planned}
     shas = {task.path: task.sha256 for task, _ in planned}
     tasks = (task for task, _ in planned)
-    for res in eng.run(audit, tasks, lambda task, failure: AuditResult(task.path, failure=failure)):
+    for res in eng.run(audit, tasks, lambda task, failure: AuditResult(task.path, failure=failure),
+                       chain=lambda task: (task.path, task.previous)):
         progress.advance(bar)
         if res.failure:
             writer.write_failure(res.source, res.failure, sha256=shas[res.source], seconds=res.seconds)

@@ -29,6 +29,9 @@ _MAX_BREAKS = 3  # workers a task may see die before it starts, before it fails 
 # worker never idles for a round trip to the parent, and few enough that no worker sits on work
 # another could do (a long PDF holds up one task behind it at most)
 _DEPTH = 2
+# tasks per worker read ahead of the stream, among which a worker is sent the one that follows
+# its last (``run``'s ``chain``): next year's report goes where this year's analysis is
+_LOOKAHEAD = 4
 
 
 class EngineError(Exception):
@@ -95,6 +98,7 @@ class _Worker:
     conn: object
     queue: deque = field(default_factory=deque)  # its tasks in the order sent: the first runs
     gone: bool = False  # its pipe reached end of file
+    last: object = None  # what the last task sent to it was (``chain``)
 
 
 class LocalEngine:
@@ -153,16 +157,16 @@ class LocalEngine:
         key, t = self._board[2 * w.index], self._board[2 * w.index + 1]
         return t if w.queue and key == w.queue[0].key else None
 
-    def _fill(self, fn, fresh: Iterator, retry: deque) -> None:
+    def _fill(self, fn, fresh: Iterator, retry: deque, ahead: deque, chain: Callable | None) -> None:
+        ahead.extendleft(reversed(retry))  # tasks to run again go first
+        retry.clear()
         for w in self._workers:
             while len(w.queue) < _DEPTH:
-                if retry:
-                    slot = retry.popleft()
-                else:
-                    task = next(fresh, None)
-                    if task is None:
-                        return
-                    slot = _Slot(next(self._keys), task)
+                while len(ahead) < _LOOKAHEAD * self.jobs and (task := next(fresh, None)) is not None:
+                    ahead.append(_Slot(next(self._keys), task))
+                if not ahead:
+                    return
+                slot = self._next_for(w, ahead, chain)
                 w.queue.append(slot)
                 try:
                     w.conn.send((fn, slot.key, slot.task))
@@ -170,12 +174,29 @@ class LocalEngine:
                     w.gone = True
                     break
 
-    def run(self, fn: Callable, tasks: Iterable, fail: Callable) -> Iterator:
+    def _next_for(self, w: _Worker, ahead: deque, chain: Callable | None) -> _Slot:
+        """The first task that follows ``w``'s last one; else the first that follows neither another
+        worker's last one (theirs to take) nor a task still waiting here; else the first task."""
+        if chain is None:
+            return ahead.popleft()
+        links = [chain(slot.task) for slot in ahead]
+        pick = next((i for i, (_, after) in enumerate(links) if w.last is not None and after == w.last), None)
+        if pick is None:
+            held = {o.last for o in self._workers if o is not w} | {own for own, _ in links}
+            pick = next((i for i, (_, after) in enumerate(links) if after is None or after not in held), 0)
+        slot = ahead[pick]
+        del ahead[pick]
+        w.last = chain(slot.task)[0]
+        return slot
+
+    def run(self, fn: Callable, tasks: Iterable, fail: Callable, chain: Callable | None = None) -> Iterator:
+        """``chain(task)`` is (what the task is, what it follows or None): a task is sent, when it
+        can be, to the worker whose last task it follows (batch: a report after last year's)."""
         from multiprocessing.connection import wait
 
-        fresh, retry = iter(tasks), deque()
+        fresh, retry, ahead = iter(tasks), deque(), deque()
         while True:
-            self._fill(fn, fresh, retry)
+            self._fill(fn, fresh, retry, ahead, chain)
             busy = [w for w in self._workers if w.queue]
             if not busy:
                 return
@@ -261,7 +282,7 @@ class DaskEngine:
         if self._cluster is not None:
             self._cluster.close()
 
-    def run(self, fn: Callable, tasks: Iterable, fail: Callable) -> Iterator:
+    def run(self, fn: Callable, tasks: Iterable, fail: Callable, chain: Callable | None = None) -> Iterator:
         from distributed import wait as dask_wait
 
         fresh = iter(tasks)

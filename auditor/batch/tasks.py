@@ -135,16 +135,19 @@ def _guarded(work, timeout: float):
 
 
 _READY = False
+_ANALYSES = None  # this process's recent analyses (pipeline.Analyses), made by warm_up
 _WARM_TEXT = "示例单位2023年政府信息公开工作年度报告\n一、总体情况\n2023年，本机关共收到政府信息公开申请5件，予以公开3件。\n"
 
 
 def warm_up() -> None:
     """Build the pipeline once per process (templates, rules, lazy NLP resources)."""
-    global _READY
+    global _READY, _ANALYSES
     if _READY:
         return
     _READY = True
-    from ..pipeline import audit_text
+    from ..pipeline import Analyses, audit_text
+
+    _ANALYSES = Analyses()
 
     try:
         audit_text(_WARM_TEXT, filename="<warm-up>")
@@ -199,7 +202,8 @@ def audit(task: AuditTask) -> AuditResult:
         if task.previous:
             prev = (recall_document(task.cache_dir, task.previous, task.previous_sha256)
                     or read_document(task.previous, max_bytes=task.max_bytes))
-        report = audit_document(doc, previous=prev, config={"copies": task.copies} if task.copies else None)
+        report = audit_document(doc, previous=prev, config={"copies": task.copies} if task.copies else None,
+                                analyses=_ANALYSES)
         out = report.to_dict()
         out["batch"] = {"previous": task.previous, "previous_sha256": task.previous_sha256,
                         "copied_share": task.copied_share}

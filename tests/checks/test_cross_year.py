@@ -65,3 +65,34 @@ def test_real_consecutive_reports_agree_and_2019_format_is_skipped():
     assert not [f for f in rep.findings if f.check == "cross_year.carry_over"]
     rep = audit_path(REAL / "pingtan-2022.txt", previous=REAL / "pingtan-2021.txt")
     assert not _codes(rep, "CY001")
+
+
+def test_last_years_analysis_is_reused_and_changes_nothing(monkeypatch):
+    import auditor.pipeline as pipeline
+    from auditor.ingest import document_from_text
+
+    last = document_from_text(report_text(Spec(AGENCY, 2022, carried_forward=(3, 1, 0, 0, 0, 0))), source="a-2022.txt")
+    this = document_from_text(report_text(Spec(AGENCY, 2023, carried_over=(2, 1, 0, 0, 0, 0))), source="a-2023.txt")
+    alone = pipeline.audit_document(this, previous=last).to_dict()
+
+    analysed = []
+    real = pipeline.analyse
+    monkeypatch.setattr(pipeline, "analyse", lambda doc, config=None: analysed.append(doc.meta.source) or real(doc, config))
+    analyses = pipeline.Analyses(size=2)
+    pipeline.audit_document(last, analyses=analyses)
+    reused = pipeline.audit_document(this, previous=last, analyses=analyses).to_dict()
+    assert analysed == ["a-2022.txt", "a-2023.txt"]  # last year's analysed once, for its own audit
+    assert {k: v for k, v in reused.items() if k != "timing_ms"} == {k: v for k, v in alone.items() if k != "timing_ms"}
+    assert any(f["code"] == "CY001" for f in reused["findings"])
+
+    pipeline.audit_document(this, analyses=analyses)
+    assert analysed[-1] == "a-2023.txt"  # a document's own analysis is never taken from the cache
+    renamed = document_from_text(last.text, source="b-2022.txt")
+    rep = pipeline.audit_document(this, previous=renamed, analyses=analyses)
+    assert analysed[-1] == "a-2023.txt"  # same text: reused, and reported under its own name
+    assert {f.evidence[2].source for f in rep.findings if f.code == "CY001"} == {"b-2022.txt"}
+    other = pipeline.Analyses(size=1)
+    pipeline.audit_document(last, analyses=other)
+    pipeline.audit_document(this, analyses=other)  # pushes last year's out
+    pipeline.audit_document(this, previous=last, analyses=other)
+    assert analysed[-2:] == ["a-2023.txt", "a-2022.txt"]
