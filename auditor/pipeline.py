@@ -37,17 +37,25 @@ class Analyses:
     """The analyses of the last few texts audited, so that next year's audit takes this year's as
     its previous report instead of analysing it again (a batch worker audits both, one after the
     other). Keyed by the text itself: the same bytes read as HTML and as text are two texts.
-    Consulted for ``previous`` only: an audit always analyses its own document afresh."""
+    Consulted for ``previous`` only: an audit always analyses its own document afresh. At most
+    ``size`` analyses of ``max_chars`` characters in all (an analysis takes about 22 bytes a
+    character: the default keeps a worker under 25 MB for it)."""
 
-    def __init__(self, size: int = 4) -> None:
-        self.size = size
+    def __init__(self, size: int = 4, max_chars: int = 1_000_000) -> None:
+        self.size, self.max_chars = size, max_chars
         self._by_text: OrderedDict[str, CheckContext] = OrderedDict()
+        self._chars = 0
 
     def remember(self, text: str, ctx: CheckContext) -> None:
+        if len(text) > self.max_chars:
+            return
+        if text in self._by_text:
+            self._chars -= len(text)
         self._by_text[text] = ctx
         self._by_text.move_to_end(text)
-        while len(self._by_text) > self.size:
-            self._by_text.popitem(last=False)
+        self._chars += len(text)
+        while len(self._by_text) > self.size or self._chars > self.max_chars:
+            self._chars -= len(self._by_text.popitem(last=False)[0])
 
     def recall(self, text: str) -> CheckContext | None:
         return self._by_text.get(text)

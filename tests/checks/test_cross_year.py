@@ -96,3 +96,21 @@ def test_last_years_analysis_is_reused_and_changes_nothing(monkeypatch):
     pipeline.audit_document(this, analyses=other)  # pushes last year's out
     pipeline.audit_document(this, previous=last, analyses=other)
     assert analysed[-2:] == ["a-2023.txt", "a-2022.txt"]
+
+
+def test_analyses_kept_are_bounded_by_count_and_characters():
+    from auditor.pipeline import Analyses
+
+    kept = Analyses(size=3, max_chars=10)
+    for text in ("aaaa", "bbbb", "cc"):
+        kept.remember(text, text)
+    assert [kept.recall(t) for t in ("aaaa", "bbbb", "cc")] == ["aaaa", "bbbb", "cc"]
+    kept.remember("dddd", "dddd")  # 14 characters: the oldest goes
+    assert kept.recall("aaaa") is None and kept.recall("dddd") == "dddd"
+    kept.remember("x" * 11, "big")  # larger than the budget: never kept, nothing pushed out
+    assert kept.recall("x" * 11) is None and kept.recall("bbbb") == "bbbb"
+    kept.remember("bbbb", "again")  # now the newest
+    kept.remember("e", "e")  # 11 characters: cc, now the oldest, goes
+    assert kept.recall("cc") is None and kept.recall("dddd") == "dddd"
+    kept.remember("f", "f")  # four analyses: dddd goes
+    assert kept.recall("dddd") is None and [kept.recall(t) for t in ("bbbb", "e", "f")] == ["again", "e", "f"]
