@@ -384,3 +384,15 @@ def test_a_task_goes_to_the_worker_that_ran_the_one_it_follows():
         assert len(set(pid.values())) == 2  # and both workers busy
         plain = dict(eng.run(whose, order, None))
     assert sorted(plain) == sorted(order)
+
+
+def test_a_run_abandoned_midway_leaves_nothing_for_the_next():
+    from auditor.batch.engines import LocalEngine
+    from batchkit import whose
+
+    with LocalEngine(2, timeout=30) as eng:
+        first = eng.run(whose, [f"old{i}" for i in range(20)], None)
+        next(first)
+        first.close()  # the consumer stopped: tasks are still queued on the workers
+        got = [task for task, _ in eng.run(whose, [f"new{i}" for i in range(6)], None)]
+    assert sorted(got) == sorted(f"new{i}" for i in range(6))

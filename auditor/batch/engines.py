@@ -194,6 +194,11 @@ class LocalEngine:
         can be, to the worker whose last task it follows (batch: a report after last year's)."""
         from multiprocessing.connection import wait
 
+        for w in [w for w in self._workers if w.queue]:  # left with tasks by a run abandoned midway
+            w.proc.kill()
+            w.proc.join()
+            w.conn.close()
+            self._workers[w.index] = self._spawn(w.index)
         fresh, retry, ahead = iter(tasks), deque(), deque()
         while True:
             self._fill(fn, fresh, retry, ahead, chain)
