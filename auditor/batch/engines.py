@@ -195,10 +195,7 @@ class LocalEngine:
         from multiprocessing.connection import wait
 
         for w in [w for w in self._workers if w.queue]:  # left with tasks by a run abandoned midway
-            w.proc.kill()
-            w.proc.join()
-            w.conn.close()
-            self._workers[w.index] = self._spawn(w.index)
+            self._renew(w, kill=True)
         fresh, retry, ahead = iter(tasks), deque(), deque()
         while True:
             self._fill(fn, fresh, retry, ahead, chain)
@@ -211,18 +208,12 @@ class LocalEngine:
                     yield from self._answers(w, fail)
                 if w.proc.sentinel in ready or w.gone:
                     yield from self._answers(w, fail)  # what it sent before it died
-                    w.proc.join(timeout=5)
-                    if w.proc.is_alive():  # its pipe broke but it lives on: it cannot be reached
-                        w.proc.kill()
-                        w.proc.join()
-                    yield from self._replace(w, retry, fail, crash_failure())
+                    yield from self._replace(w, retry, fail, crash_failure(), kill=False)
             now = time.time()
             for w in self._workers:
                 started = self._running(w)
                 if started is not None and now - started > self.timeout + self.grace:
-                    w.proc.kill()
-                    w.proc.join()
-                    yield from self._replace(w, retry, fail, timeout_failure(self.timeout))
+                    yield from self._replace(w, retry, fail, timeout_failure(self.timeout), kill=True)
 
     def _answers(self, w: _Worker, fail: Callable) -> Iterator:
         """The results waiting on ``w``'s pipe, each for the first task of its queue."""
@@ -235,16 +226,28 @@ class LocalEngine:
         except (EOFError, OSError):
             w.gone = True  # the worker died: _replace sees to its tasks
 
-    def _replace(self, w: _Worker, retry: deque, fail: Callable, failure: Failure) -> Iterator:
-        """``w`` is dead: the task it was running fails with ``failure``; the tasks still in its
-        pipe go to the next free worker. Its first task, received but not started (the worker died
-        before the deadline began, or between tasks), goes too, and fails with the _MAX_BREAKS-th
-        worker it sees die that way: a worker that cannot start fails its tasks, never loops."""
+    def _renew(self, w: _Worker, kill: bool) -> None:
+        """A fresh worker in ``w``'s place; ``w`` is killed first, or else waited for (it is dying:
+        its pipe or process ended), and killed should it live on unreachable."""
+        if kill:
+            w.proc.kill()
+        w.proc.join(timeout=None if kill else 5)
+        if w.proc.is_alive():
+            w.proc.kill()
+            w.proc.join()
+        w.conn.close()
+        self._workers[w.index] = self._spawn(w.index)
+
+    def _replace(self, w: _Worker, retry: deque, fail: Callable, failure: Failure, kill: bool) -> Iterator:
+        """``w`` is dead or to be killed: the task it was running fails with ``failure``; the tasks
+        still in its pipe go to the next free worker. Its first task, received but not started (the
+        worker died before the deadline began, or between tasks), goes too, and fails with the
+        _MAX_BREAKS-th worker it sees die that way: a worker that cannot start fails its tasks,
+        never loops."""
         head_ran = self._running(w) is not None
         queued = list(w.queue)
         w.queue.clear()
-        w.conn.close()
-        self._workers[w.index] = self._spawn(w.index)
+        self._renew(w, kill)
         if queued:
             head = queued[0]
             head.breaks += 1
