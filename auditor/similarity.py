@@ -276,11 +276,10 @@ def _candidates(sig: np.ndarray) -> np.ndarray:
     return np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
 
 
-def _intersections(sets: list[np.ndarray], i: np.ndarray, j: np.ndarray) -> np.ndarray:
+def _intersections(sets: list[np.ndarray], sizes: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """|sets[i[k]] & sets[j[k]]| for every k, ``i`` sorted: set i[k] marked once for all its partners."""
     vocab, ids = np.unique(np.concatenate(sets), return_inverse=True)
     ids = ids.ravel()
-    sizes = np.array([len(s) for s in sets], dtype=np.int64)
     offsets = np.cumsum(sizes) - sizes
     mark = np.zeros(len(vocab), dtype=bool)
     out = np.zeros(len(i), dtype=np.int64)
@@ -304,8 +303,8 @@ def _similar_sets(sets: list[np.ndarray]) -> list[tuple[int, int, float]]:
         return []
     codes = _candidates(_signatures(sets))
     i, j = codes // len(sets), codes % len(sets)
-    inter = _intersections(sets, i, j)
     sizes = np.array([len(s) for s in sets], dtype=np.int64)
+    inter = _intersections(sets, sizes, i, j)
     sim = inter / (sizes[i] + sizes[j] - inter)  # exact integers, one correctly rounded division
     keep = np.flatnonzero(sim >= THRESHOLD)
     return list(zip(i[keep].tolist(), j[keep].tolist(), sim[keep].tolist()))
