@@ -19,6 +19,10 @@ _NUM_OR_DASH = regex.compile(r"(?:(?<=\s|^|\t)[-−+])?(?<![\d.])\d+(?:\.\d+)?|(
 _PREFIX_AFTER = regex.compile(r"\s*[.．、]\s*\p{Han}")
 _DASH_LINE = regex.compile(r"^\s*[—\-/／]{1,2}\s*$")
 _PLAIN_NUMBER_LINE = regex.compile(r"[ \t\u3000\xa0]*(\d+(?:\.\d+)?)[ \t\u3000\xa0]*")
+# The commonest lines of all (one cell per line): lone figures, no tab (a tab makes a line a row
+# of cells), blank lines between them; a stretch of them is read in one match.
+_LONE_FIGURES = regex.compile(r"(?:[ \u3000\xa0]*\d+(?:\.\d+)?[ \u3000\xa0]*(?:\n[ \t\u3000\xa0\r]*)*(?:\n|$))+")
+_FIGURE = regex.compile(r"\d+(?:\.\d+)?")
 _MD_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}")
 _IS_NUM = regex.compile(r"[-−+]?[\d,，]+(?:\.\d+)?")
 
@@ -124,6 +128,17 @@ def tokenize(text: str, start: int, end: int) -> list[Item]:
 
     ls = start
     while ls < end:
+        lone = _LONE_FIGURES.match(text, ls, end)
+        if lone is not None:
+            stop = lone.end()
+            figures = [NumTok(*m.span(), m.group()) for m in _FIGURE.finditer(text, ls, stop)]
+            if _PREFIX_AFTER.match(text, figures[-1].end):
+                # the last may be the next item's number ("4" then "、保护…"): its line is read below
+                stop = max(ls, text.rfind("\n", ls, figures.pop().start) + 1)
+            if stop > ls:
+                pending += figures  # as _free_line reads each of their lines
+                ls = stop
+                continue
         le = text.find("\n", ls, end)
         le = end if le < 0 else le
         line = text[ls:le]
