@@ -109,7 +109,7 @@ def breakdown_adds_up(ctx: CheckContext) -> Iterator[Finding]:
 
     **反例** ``代表建议2条…办理结果为：已解决采纳1件、正在解决0件`` **正例** ``…已解决采纳2件、正在解决0件``
     A partial list (其中 items summing to less than the total) is not an error unless the list is
-    exhaustive (分别为, 办理结果为).
+    exhaustive (分别为, 办理结果为, or three or more of the 建议提案 outcome classes after one count).
     """
     claims = ctx.claims
     for c in claims:

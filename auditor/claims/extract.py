@@ -38,6 +38,7 @@ _ALL = regex.compile(r"全部为|全部是|均为|都是|均是|全为")
 _HEADLINE_APPLICATION_METRICS = frozenset({"new_received", "handled", "total_processed"})
 _OUTCOME_PREFIXES = ("granted", "partially_granted", "denied", "unable", "not_processed", "other_")
 _APPLICANT_KEYS = frozenset({"natural_person", "legal_all", "commercial", "research", "social", "legal"})
+_PROPOSAL = regex.compile(r"建议|提案|议案")
 _EXTRA = regex.compile(r"另有|另外|此外|另")
 _APPEAL_TERMS = regex.compile(r"行政复议|行政诉讼|复议|诉讼")
 _DECREASE = regex.compile(r"减少|下降|降低|减|少(?:了)?$")
@@ -154,6 +155,20 @@ def _sentence_topics(lex: Lexicon, s: Sentence) -> set[str]:
     return {k for k, pat in lex.topics.items() if pat.search(s.compact)}
 
 
+def _proposal_outcomes(lex: Lexicon, s: Sentence, qs: list[Quantity], idx) -> list[int]:
+    """Where a 建议、提案 outcome list starts when no 办理结果为 announces it: the first of three or
+    more outcome classes with their figures, after a single count (建议2条，已解决采纳1件，正在解决0件，
+    留作参考0件). After two counts (建议5条、提案3件，已解决…) the list may be of both: not read."""
+    if lex.proposal_outcome is None or not _PROPOSAL.search(s.compact):
+        return []
+    found = list(lex.proposal_outcome.finditer(s.compact))
+    if len({m.lastgroup for m in found}) < 3:
+        return []
+    start = found[0].start()
+    before = [q for q, (ci, _) in zip(qs, idx) if ci < start and q.kind == "count"]
+    return [start] if len(before) == 1 else []
+
+
 def _narrative_quantities(text: str, tables: list[tuple[int, int]]) -> list[Quantity]:
     """The quantities outside the tables (most of a report's numbers are table cells, read by the
     tables stage): each stretch of narrative is scanned on its own, offsets kept."""
@@ -198,7 +213,7 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
         idx, ents = idxs[si], tagged[si]
         first_in_sentence = len(claims)
         opens: list[_Open] = []
-        outcome_at = [m.start() for m in _OUTCOME.finditer(s.compact)]
+        outcome_at = [m.start() for m in _OUTCOME.finditer(s.compact)] or _proposal_outcomes(lex, s, qs, idx)
         for k, q in enumerate(qs):
             ci, cj = idx[k]
             prev_end = idx[k - 1][1] if k else 0

@@ -29,6 +29,7 @@ class Lexicon:
     topics: dict[str, regex.Pattern]
     words: tuple[str, ...]
     table_units: frozenset[str] = frozenset()
+    proposal_outcome: regex.Pattern | None = None  # a class of 建议提案 outcome and its figure, one group a class
 
     def metric(self, key: str) -> Metric:
         return next(m for m in self.metrics if m.key == key)
@@ -46,4 +47,7 @@ def load_lexicon() -> Lexicon:
         for i, m in enumerate(data["metrics"]))
     applicants = {k: tuple(v) for k, v in data["applicants"].items()}
     topics = {k: regex.compile(v) for k, v in data["topics"].items()}
-    return Lexicon(metrics, applicants, topics, tuple(data.get("words", ())), frozenset(data.get("table_units", ())))
+    classes = data.get("proposal_outcomes", {})
+    outcome = regex.compile("|".join(f"(?P<{k}>{v})(?:的|为)?\\d" for k, v in classes.items())) if classes else None
+    return Lexicon(metrics, applicants, topics, tuple(data.get("words", ())), frozenset(data.get("table_units", ())),
+                   outcome)
