@@ -43,6 +43,9 @@ _PUBLISHED_INFO = regex.compile(r"(?:公开|发布|更新)[^，,；;。\d]{0,4}�
 # "all N" of a noun: 全部13个…, 所属13个…均…, 13个…账号全部完成…
 _ALL_BEFORE = regex.compile(r"(?:全部|所有|所属|全体)$")
 _ALL_AFTER = regex.compile(r"^[^，,；;。\d]{0,12}?(?:均|全部)")
+_PART_OPENER = regex.compile(r"^[^。；;]{0,4}?(?:其中|包括|含)")
+# an item of an enumerated list (一是旗政府网站方面，…) names the subject of its figures
+_ITEM_TOPIC = regex.compile(r"^[^，,。；;\d]{0,3}?(?:[一二三四五六七八九十]是|[（(][一二三四五六七八九十][)）])([^，,。；;\d]{2,16}?)方面")
 SAME_SCALE = 0.6  # two counts of one subject this far apart are more likely two scopes than a slip
 
 
@@ -79,13 +82,28 @@ def _is_whole(ctx: CheckContext, c: Claim) -> bool:
     return c.role == "total" or bool(_WHOLE.search(_left(ctx, c)))
 
 
-def _part_exceeds_whole(ctx: CheckContext, a: Claim, b: Claim) -> bool:
-    """共公开政府信息2080条 … 依托门户网站公开信息2081条: a channel larger than the whole."""
+def _specific(head: str) -> set[str]:
+    """The head's two-character words that are not filler (主动, 申请, 网站…)."""
+    return {head[k:k + 2] for k in range(len(head) - 1) if not set(head[k:k + 2]) <= _GENERIC}
+
+
+def _part_exceeds_whole(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str) -> bool:
+    """共公开政府信息2080条 … 依托门户网站公开信息2081条: a channel larger than the whole. The whole
+    must name nothing the part does not (主动公开信息56条 is no whole of 依申请公开信息788条)."""
     whole_a, whole_b = _is_whole(ctx, a), _is_whole(ctx, b)
     if whole_a == whole_b:
         return False
     whole, part = (a, b) if whole_a else (b, a)
+    head_whole, head_part = (ha, hb) if whole_a else (hb, ha)
+    if _specific(head_whole) - _specific(head_part):
+        return False
     return part.value > whole.value
+
+
+def _part_of(ctx: CheckContext, a: Claim, b: Claim) -> bool:
+    """累计公开信息1770条，其中本年度公开202条: b is introduced as a part of a."""
+    between = "".join(ctx.text[a.end:b.number[0]].split())
+    return len(between) <= 40 and bool(_PART_OPENER.search(between)) and b.value <= a.value
 
 
 def _wholeness(ctx: CheckContext, c: Claim) -> int:
@@ -126,6 +144,13 @@ def _says_all(ctx: CheckContext, c: Claim) -> bool:
     return "对" not in left and bool(_ALL_AFTER.search(ctx.text[c.end:c.sentence[1]]))
 
 
+def _item_topic(ctx: CheckContext, c: Claim) -> str | None:
+    """The subject an enumerated item announces (二是旗蒙文网站方面，年内发布信息854条): figures of two
+    items with different subjects are two quantities, however alike their words."""
+    m = _ITEM_TOPIC.search("".join(ctx.text[c.sentence[0]:c.number[0]].split()))
+    return m.group(1) if m else None
+
+
 def _near(a: Claim, b: Claim) -> bool:
     return abs(a.value - b.value) <= max(1.0, 0.05 * max(a.value, b.value))
 
@@ -142,12 +167,14 @@ def _same_scale(a: Claim, b: Claim) -> bool:
 
 def _subject_severity(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str) -> str | None:
     """medium when the wording proves the two figures one quantity, info when it only suggests it."""
+    if ("依申请" in ha) != ("依申请" in hb):
+        return None  # disclosure on request is never a part or a restatement of proactive disclosure
     same_head = len(ha) >= 4 and len(hb) >= 4 and ha[-4:] == hb[-4:]
     noun = same_head or bool(_shared_noun(ha[-8:] + "|" + _right_head(a, ctx), hb[-8:] + "|" + _right_head(b, ctx)))
     if same_head:
         specific_a = {ha[k:k + 2] for k in range(len(ha) - 1)} - {hb[-4:][k:k + 2] for k in range(3)}
         specific_b = {hb[k:k + 2] for k in range(len(hb) - 1)}
-        if {bg for bg in specific_a & specific_b if not set(bg) <= _GENERIC} or _part_exceeds_whole(ctx, a, b):
+        if {bg for bg in specific_a & specific_b if not set(bg) <= _GENERIC} or _part_exceeds_whole(ctx, a, b, ha, hb):
             return "medium"
     if _same_scale(a, b) and _channel_exceeds_total(ctx, a, b, ha, hb):
         return "medium"
@@ -168,7 +195,9 @@ def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
     heads = {id(c): _head(c, ctx) for c in pool}
     for i, a in enumerate(pool):
         for b in pool[i + 1:]:
-            if b.sentence == a.sentence or b.unit != a.unit or b.value == a.value:
+            if b.sentence == a.sentence or b.unit != a.unit or b.value == a.value or _part_of(ctx, a, b):
+                continue
+            if _item_topic(ctx, a) != _item_topic(ctx, b):
                 continue
             severity = _subject_severity(ctx, a, b, heads[id(a)], heads[id(b)])
             if severity is None:

@@ -68,6 +68,7 @@ def current_format(ctx: CheckContext) -> Iterator[Finding]:
 
 _STALE = regex.compile(r"(?:^|(?<=[。！？；\n]))\s*(?:[（(][一二三四五六七八九十]+[)）][^。\n]{0,24}?[。．.]?\s*)?((?:19|20)\d{2})\s*年(?:度)?\s*[，,]")
 _ACTIVITY = regex.compile(r"公开|发布|收到|受理|办理|开展|组织|制发|答复|办结|举办|召开|印发|推进|收取|新收|接收|承办")
+_PLAN = regex.compile(r"将|计划|拟|力争|争取|预计|下一步|着力|要")
 _SENTENCE_END = regex.compile(r"[。！？]|\n\s*\n")
 
 
@@ -91,7 +92,10 @@ def narrative_year_is_report_year(ctx: CheckContext) -> Iterator[Finding]:
             continue
         end = _SENTENCE_END.search(text, m.end())
         sentence = text[m.start(1):end.start() if end else len(text)]
-        if not _ACTIVITY.search("".join(sentence.split())):  # 办⏎理: a line wrapped inside a word
+        compact = "".join(sentence.split())  # 办⏎理: a line wrapped inside a word
+        if not _ACTIVITY.search(compact):
+            continue
+        if y > year and _PLAN.search(compact):  # 2024年，我局将… in a 2023 report: next year's plan
             continue
         quote_end = min(len(text), m.end() + 20, end.start() if end else len(text))
         yield ctx.finding("MT002", stated=y, expected=year, evidence=[ctx.text_ev(m.start(1), quote_end)],

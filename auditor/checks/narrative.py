@@ -168,9 +168,19 @@ def _share_links(ctx: CheckContext) -> Iterator[tuple[Claim, Claim]]:
             yield prev, c
 
 
+def _listed_with(ctx: CheckContext, count: Claim) -> list[Claim]:
+    """The counts of the sentence that carry a share like ``count`` does (信函39件，占83%；邮件7件，
+    占14.9%…): one list of parts of one base."""
+    return [c for c, _ in _share_links(ctx) if c.sentence == count.sentence]
+
+
 def _denominators(ctx: CheckContext, count: Claim) -> list[Claim]:
+    """The figures a share may be taken of: the count's own total, every whole before it in the
+    paragraph, and a figure equal to the sum of the whole list of shared counts (39+7+1+0 = 新收47)."""
     claims = ctx.claims
     out = []
+    listed = _listed_with(ctx, count)
+    list_sum = sum(c.value for c in listed) if len(listed) >= 2 else None
     part_of = count.extra.get("part_of")
     if part_of is not None:
         out.append(claims[part_of])
@@ -180,10 +190,12 @@ def _denominators(ctx: CheckContext, count: Claim) -> list[Claim]:
         d = claims[j]
         if d.extra.get("para") != para:
             break
-        whole = d.role == "total" or (d.role == "plain" and "共" in d.qualifiers) or _whole_of(d, count)
+        whole = (d.role == "total" or (d.role == "plain" and "共" in d.qualifiers) or _whole_of(d, count)
+                 or (list_sum is not None and d not in listed and abs(d.value - list_sum) <= TOL))
         if d.kind == "count" and d.unit and d.unit == count.unit and d.value >= count.value and d not in out and whole:
             out.append(d)
-    return out
+    # the figure the whole list adds up to is the likeliest base: named first
+    return sorted(out, key=lambda d: list_sum is None or abs(d.value - list_sum) > TOL)
 
 
 def _ratio_severity(true: float, pct: Claim) -> str:

@@ -30,6 +30,10 @@ _TAIL = 16
 _SEMICOLON = regex.compile(r"[；;]")
 # a sentence about letters, calls or messages is not about disclosure applications, whatever its section
 _OTHER_SUBJECT = regex.compile(r"来信|来访|来电|留言|咨询|信件|诉求|热线|信箱|建议|提案|投诉|举报")
+# how an application arrived: no statutory table counts applications by channel
+_CHANNEL = regex.compile(r"通过(?:网络|网上|在线|信函|来信|当面|电子邮件|邮件|传真|邮寄|网站|平台|政府网站|依申请公开系统)"
+                         r"|(?:网络|网上|在线|信函|当面|邮件|传真|邮寄)(?:申请|提交|提出|方式)|来信|来函")
+_COORDINATION = regex.compile(r"[、，,和及与或]{1,2}")
 _APPLIED = regex.compile(r"申请|提出")  # 自然人提出50件, 企业申请3件: an applicant's count of applications
 _HEADING = regex.compile(r"^(?:[（(][一二三四五六七八九十]{1,2}[）)]|[一二三四五六七八九十]{1,2}、)")  # a section heading
 _DELTA = regex.compile(r"(?:增加|减少|增长|下降|提高|降低|上升|减|增|多|少)(?:了)?$")
@@ -71,6 +75,19 @@ def _clause_bounds(s: Sentence, ci: int, cj: int, prev_end: int, next_start: int
     return lb, rb
 
 
+def _coordinated_start(s: Sentence, lb: int, prev_end: int) -> int:
+    """Where a clause's subject starts when 、 joins nouns rather than clauses (公民、法人和其他组织
+    提出申请7件: the clause of 7 starts at 法人, its subject at 公民)."""
+    while lb > prev_end and s.compact[lb - 1] == "、":
+        k = lb - 1
+        while k > prev_end and s.compact[k - 1] not in CLAUSE_BREAKS and not s.compact[k - 1].isdigit():
+            k -= 1
+        if k == lb - 1:
+            break
+        lb = k
+    return lb
+
+
 def _find_metric(lex: Lexicon, ents, lb: int, ci: int, cj: int, rb: int, clause: str,
                  topics: set[str], unit: str | None = None) -> tuple[Metric, int, int, str] | None:
     """The first-listed metric tagged in the clause, left of the number first, then right.
@@ -110,6 +127,7 @@ def _windows(s: Sentence, qs: list[Quantity], idx) -> list[tuple[int, int]]:
         prev_end = idx[k - 1][1] if k else 0
         next_start = idx[k + 1][0] if k + 1 < len(qs) else len(s.compact)
         lb, rb = _clause_bounds(s, idx[k][0], idx[k][1], prev_end, next_start)
+        lb = _coordinated_start(s, lb, prev_end)
         if windows and lb <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], rb)
         else:
@@ -141,6 +159,17 @@ def _per_sentence(sentences: list[Sentence], quantities: list[Quantity]) -> list
             qi += 1
         out.append(qs)
     return out
+
+
+def _every_applicant(ents, compact: str, lb: int, rb: int) -> bool:
+    """公民、法人和其他组织…申请7件: persons and organisations coordinated (、和及与或) before one figure
+    are every applicant, so the figure is the total, not a column."""
+    found = sorted((e.start_char, e.end_char, e.ent_id_) for e in ents
+                   if e.label_ == "APPLICANT" and lb <= e.start_char and e.end_char <= rb)
+    for (s1, e1, k1), (s2, e2, k2) in zip(found, found[1:]):
+        if {k1, k2} & {"natural_person"} and k1 != k2 and _COORDINATION.fullmatch(compact[e1:s2]):
+            return True
+    return False
 
 
 def _applicant(ents, lb: int, rb: int) -> tuple[str, int, int] | None:
@@ -236,6 +265,8 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
             countable = role == "plain" and q.kind == "count" and q.unit in lex.table_units
             found = _find_metric(lex, ents, lb, ci, cj, rb, clause, topics, q.unit) if countable else None
             applicant = _applicant(ents, lb, rb) if "applications" in topics and countable else None
+            if applicant and _every_applicant(ents, s.compact, _coordinated_start(s, lb, prev_end), rb):
+                applicant = None
             if found:
                 m, a, b, side = found
                 metric_key = m.key
@@ -244,6 +275,9 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
                 else:
                     qb = b
                 candidates = _candidates(m, applicant[0] if applicant else None, appeals_group)
+                if _CHANNEL.search(left):
+                    candidates = ()
+                    qualifiers.append("渠道")
                 if applicant and applicant[1] < ci:
                     qa = min(qa, applicant[1])
             elif applicant and role == "plain" and carry_app is not None:
