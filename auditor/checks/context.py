@@ -27,12 +27,13 @@ class CheckContext:
         return CellEvidence(cell.table, cell.row, cell.column, cell.value, cell.start, cell.end)
 
     def finding(self, rule, *, evidence: list[Evidence], stated=None, expected=None, severity: str | None = None,
-                replacement: str | None = None, facts: dict | None = None, **fields) -> Finding:
+                replacement: str | None = None, facts: dict | None = None, variant: str | None = None,
+                **fields) -> Finding:
         """Render the rule's Chinese message from named fields; keep the data structured."""
         from .registry import _RULES
 
         spec = _RULES[rule] if isinstance(rule, str) else rule
-        message = spec.message.format(stated=stated, expected=expected, **fields)
+        message = spec.template(variant).format(stated=stated, expected=expected, **fields)
         return Finding(code=spec.code, check=spec.check, severity=severity or spec.default, message=message,
                        stated=stated, expected=expected, evidence=tuple(evidence), replacement=replacement,
                        facts=facts or {})

@@ -19,6 +19,10 @@ class Rule:
     func: Callable[..., Iterator[Finding]]
     groups: tuple[str, ...] = ("all",)
     aliases: tuple[str, ...] = ()
+    variants: tuple[tuple[str, str], ...] = ()  # (name, Chinese template) for other shapes of the problem
+
+    def template(self, variant: str | None = None) -> str:
+        return dict(self.variants)[variant] if variant else self.message
 
     @property
     def family(self) -> str:
@@ -37,7 +41,8 @@ class Rule:
 _RULES: dict[str, Rule] = {}
 
 
-def rule(*, code: str, check: str, default: str, message: str, groups: tuple[str, ...] = ()):
+def rule(*, code: str, check: str, default: str, message: str, groups: tuple[str, ...] = (),
+         variants: dict[str, str] | None = None):
     """Register a check. Codes are never reused or renumbered."""
 
     def deco(func):
@@ -45,7 +50,7 @@ def rule(*, code: str, check: str, default: str, message: str, groups: tuple[str
         if code in _RULES:
             raise ValueError(f"duplicate rule code {code}")
         _RULES[code] = Rule(code=code, check=check, default=default, message=message, func=func,
-                            groups=("all", family, *groups))
+                            groups=("all", family, *groups), variants=tuple((variants or {}).items()))
         return func
 
     return deco

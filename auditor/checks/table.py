@@ -46,7 +46,8 @@ def _relations(ctx: CheckContext, kind: str, check: str):
 
 
 @rule(code="TB001", check="table.row_sum", default="high",
-      message="{table}“{row}”行：各申请人列之和为{expected}，但“总计”栏为{stated}")
+      message="{table}“{row}”行：各申请人列之和为{expected}，但“总计”栏为{stated}",
+      variants={"digits": "{where}：{reason}（“{run}”）"})
 def row_total_matches_columns(ctx: CheckContext) -> Iterator[Finding]:
     """表三各行“总计”应等于各申请人列之和。
 
@@ -54,12 +55,26 @@ def row_total_matches_columns(ctx: CheckContext) -> Iterator[Finding]:
 
     **反例** ``一、本年新收… 5 1 0 0 0 0 7``  **正例** ``一、本年新收… 5 1 0 0 0 0 6``
     """
+    yield from _proven(ctx, "row_sum", "TB001")
     for rel in _relations(ctx, "row_total", "table.row_sum"):
         for row, parts, tot in _broken_row_totals(ctx, rel):
             yield ctx.finding("TB001", stated=tot.value, expected=total(parts),
                               evidence=_row_span(ctx, parts + [tot]) + [ctx.cell_ev(c) for c in [tot] + parts],
                               table=TABLE_NAMES[rel.table], row=row_name(ctx, rel.table, row),
                               facts={"table": rel.table, "row": row, "column": rel.total})
+
+
+def _proven(ctx: CheckContext, relation: str, code: str) -> Iterator[Finding]:
+    """Digits run together that no cut makes satisfy ``relation``: the report is wrong whichever
+    way it is read (contract 1.1), so the sum rule reports it, quoting the run."""
+    for u in ctx.tables.unreadable:
+        if u.proven != relation or u.start is None:
+            continue
+        table, _, row = u.key.partition(".")
+        where = TABLE_NAMES.get(table, table) + (f"“{row_name(ctx, table, row)}”行" if row else "")
+        yield ctx.finding(code, variant="digits", where=where, reason=u.reason, run="".join(u.raw.split()),
+                          evidence=[ctx.text_ev(u.start, u.end)], stated=None, expected=None,
+                          facts={"table": table, "row": row or None, "proven_by_digits": True})
 
 
 def _broken_row_totals(ctx: CheckContext, rel) -> Iterator[tuple[str, list, object]]:
@@ -75,7 +90,8 @@ def _broken_row_totals(ctx: CheckContext, rel) -> Iterator[tuple[str, list, obje
 
 
 @rule(code="TB002", check="table.column_sum", default="high",
-      message="{table}“{column}”：{parts_desc}之和为{expected}，但“{total_name}”为{stated}")
+      message="{table}“{column}”：{parts_desc}之和为{expected}，但“{total_name}”为{stated}",
+      variants={"digits": "{where}：{reason}（“{run}”）"})
 def column_total_matches_parts(ctx: CheckContext) -> Iterator[Finding]:
     """表三（七）总计应等于（一）至（六）各项之和；表四各组总计应等于维持、纠正、其他、尚未审结之和。
 
@@ -83,6 +99,7 @@ def column_total_matches_parts(ctx: CheckContext) -> Iterator[Finding]:
 
     **反例** ``（一）予以公开 6 … （七）总计 20`` with parts summing to 26  **正例** parts summing to 20
     """
+    yield from _proven(ctx, "column_sum", "TB002")
     for rel in _relations(ctx, "column_total", "table.column_sum"):
         parts_rows = expand(ctx.tables, rel.table, rel.parts)
         for col in ctx.template.tables[rel.table].columns:
@@ -153,23 +170,37 @@ def tables_are_complete(ctx: CheckContext) -> Iterator[Finding]:
     """
     seen_rows: set[tuple] = set()
     for u in ctx.tables.unreadable:
-        if (u.start, u.end, u.reason) in seen_rows:
+        if u.proven or (u.start, u.end, u.reason) in seen_rows:
             continue  # several unreadable cells of one row: one finding
         seen_rows.add((u.start, u.end, u.reason))
         parts = u.key.split(".", 1)
         table = TABLE_NAMES.get(parts[0], parts[0])
         what = table + (f"“{row_name(ctx, parts[0], parts[1].rsplit('.', 1)[0] if parts[1].count('.') and parts[1].rsplit('.', 1)[1] in {c.key for c in ctx.template.tables[parts[0]].columns} else parts[1])}”" if len(parts) > 1 else "")
         ev = [ctx.text_ev(u.start, u.end)] if u.start is not None and u.end > u.start else []
-        yield ctx.finding("TB005", evidence=ev, what=what, reason=u.reason, facts={"table": parts[0], "row": u.key})
+        # digits the page ran together are our reading's doubt, not the report's defect: worth a look
+        glued = "连写" in u.reason
+        yield ctx.finding("TB005", evidence=ev, what=what, reason=u.reason, severity="info" if glued else None,
+                          facts={"table": parts[0], "row": u.key, "kind": "glued" if glued else "absent"})
     if not option(ctx.config, "table.missing", "blank_cells"):
         return
+    yield from _blank_regions(ctx)
+
+
+def _blank_regions(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding per blank region of a table (contract 1.1): rows left blank in the same columns
+    (a 总计 column left blank down the table, a 表四 group left blank) are one omission."""
     blank_rows: dict[tuple[str, str], list] = {}
     for cell in ctx.tables.cells.values():
         if cell.value is None:
             blank_rows.setdefault((cell.table, cell.row), []).append(cell)
+    regions: dict[tuple[str, tuple[str, ...]], list[tuple[str, list]]] = {}
     for (table, row), cells in blank_rows.items():
-        cols = "、".join(col_name(ctx, table, c.column) for c in cells)
-        yield ctx.finding("TB005", evidence=_row_span(ctx, cells) + [ctx.cell_ev(c) for c in cells],
-                          what=f"{TABLE_NAMES.get(table, table)}“{row_name(ctx, table, row)}”",
+        regions.setdefault((table, tuple(c.column for c in cells)), []).append((row, cells))
+    for (table, columns), rows in regions.items():
+        cells = [c for _, row_cells in rows for c in row_cells]
+        cols = "、".join(col_name(ctx, table, c) for c in columns)
+        names = "、".join(f"“{row_name(ctx, table, row)}”" for row, _ in rows[:3]) + (f"等{len(rows)}行" if len(rows) > 3 else "")
+        yield ctx.finding("TB005", evidence=_row_span(ctx, rows[0][1]) + [ctx.cell_ev(c) for c in cells],
+                          what=f"{TABLE_NAMES.get(table, table)}{names}",
                           reason=f"“{cols}”栏为空或填“—”“/”，模板要求填写数字（无则填0）",
-                          facts={"table": table, "row": row})
+                          facts={"table": table, "row": rows[0][0], "rows": len(rows), "kind": "blank"})

@@ -58,6 +58,9 @@ class Unreadable:
     start: int | None = None
     end: int | None = None
     raw: str = ""
+    # the relation no reading of the digits satisfies ("row_sum", "column_sum"): the report is
+    # wrong whichever way the run is cut (contract 1.1), not merely unreadable
+    proven: str | None = None
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ class _Row:
     run: Run | None = None
     candidates: list[list[Cell]] | None = None  # alternative readings of the row
     reason: str = ""
+    proven: str | None = None  # the relation no reading of its digits satisfies
 
 
 # --------------------------------------------------------------------------- anchoring
@@ -243,6 +244,12 @@ def _read_run(text: str, table: str, row: _Row, cols: tuple[str, ...], run: Run,
         row.reason = "该行数字未能完整读取"
         return
     found = list(readings(raws, n, group=n if row_total else None))
+    if not found and row_total and sum(map(len, raws)) == n:
+        found = list(readings(raws, n))  # a digit a cell: one reading, whatever the sums say
+    elif not found and row_total and any(True for _ in readings(raws, n)):
+        row.reason = "数字连写，且无论如何拆分，各申请人列之和均不等于“总计”"
+        row.proven = "row_sum"
+        return
     if not found or len(found) > MAX_READINGS:
         row.reason = "数字连写，无法按合计关系唯一拆分"
         return
@@ -404,7 +411,13 @@ def _read_appeals(text: str, region: Region, spec: TableSpec) -> tuple[list[Cell
     if not toks:
         return [], [Unreadable(f"{spec.key}", "未读到表四的数字")]
     fake = Run(tuple(toks))
-    found = list(readings([t.raw for t in toks], n, group=len(cols)))
+    raws = [t.raw for t in toks]
+    found = list(readings(raws, n, group=len(cols)))
+    if not found and sum(map(len, raws)) == n:
+        found = list(readings(raws, n))  # a digit a cell: one reading, whatever the sums say
+    elif not found and any(True for _ in readings(raws, n)):
+        return [], [Unreadable(f"{spec.key}", "表四数字连写，且无论如何拆分，各组“总计”均不等于其各项之和",
+                               toks[0].start, toks[-1].end, text[toks[0].start:toks[-1].end], proven="column_sum")]
     if len(found) == 1:
         row = _Row(RowSpec("x", "x"))
         cells = _cells_from_split(spec.key, row.spec, cols * len(spec.rows), fake, found[0])
@@ -493,7 +506,7 @@ def read_tables(text: str, template: Template) -> StatutoryTables:
                 if s0 is None:
                     s0, e0 = _gap(rows, row, region)
                 unreadable.append(Unreadable(f"{key}.{row.spec.key}", row.reason or "未找到该行",
-                                             s0, e0, text[s0:e0] if s0 is not None else ""))
+                                             s0, e0, text[s0:e0] if s0 is not None else "", proven=row.proven))
     if "appeals" in regions:
         heading = _heading(text, regions["appeals"], template)
         if heading is not None:
