@@ -24,6 +24,8 @@ _LEADING_UNIT = regex.compile(r"^[件条个人次项份篇家期场]")
 _CLAUSE_BREAK = regex.compile(r"[，,；;。]")
 _APPEAL_WORD = regex.compile(r"复议|诉讼")
 _NOT_NONE = regex.compile(r"纠错|纠正|败诉|被撤销|\d")
+# the negated appeal word continues into an outcome (复议纠错, 诉讼败诉, 被撤销或确认违法)
+_OUTCOME_AFTER = regex.compile(r"^(?:案件|被|中|的)?(?:纠错|纠正|败诉|撤销|被撤销|确认违法|被确认违法|被纠错)")
 
 
 def describe(ctx: CheckContext, expr: str) -> str:
@@ -349,6 +351,7 @@ def _outcomes(ctx: CheckContext):
             window = text[max(0, m.start() - 40):m.end() + 10]
             if kind != "none" and not _APPEAL_WORD.search(window):
                 continue
-            if kind == "none" and _NOT_NONE.search(text[m.start():m.end()]):
-                continue
+            if kind == "none" and (_NOT_NONE.search(text[m.start():m.end()])
+                                   or _OUTCOME_AFTER.match("".join(text[m.end():m.end() + 24].split()))):
+                continue  # 未发生…被行政复议⏎纠错或…败诉: the negation is of an outcome, not of the cases
             yield m.start(), m.end(), kind

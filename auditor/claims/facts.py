@@ -6,7 +6,14 @@ import regex
 from ..template import load_template
 from .model import Period, ReportFacts, Span
 
-_TITLE = regex.compile(r"([^\n：:]{0,60}?)\s*((?:19|20)\d{2})\s*年\s*度?\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*年\s*度?\s*报\s*告")
+def _spaced(word: str) -> str:
+    """A pattern for ``word`` wrapped or spaced anywhere inside (政府信⏎息公开, 政 府)."""
+    return r"\s*".join(word)
+
+
+# the title's year is the report year, however the page wrapped or spaced the title
+_TITLE = regex.compile(r"([^\n：:]{0,60}?)\s*((?:19|20)\d{2})\s*年\s*度?\s*(?:" + _spaced("政府") + r")?\s*"
+                       + _spaced("信息公开") + r"\s*(?:" + _spaced("工作") + r")?\s*年\s*度?\s*报\s*告")
 _PERIOD_KEY = regex.compile(r"统\s*计\s*(?:期\s*限|周\s*期|时\s*限|时\s*间|区\s*间|期\s*间|范\s*围|期)|数\s*据\s*(?:统\s*计\s*)?(?:期\s*限|时\s*间)")
 _DATE = regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _END_NOYEAR = regex.compile(r"(?:至|到|—|-|－|~)\s*(?P<m>1\s*2)\s*月\s*(?P<d>3\s*1)\s*日")

@@ -448,12 +448,17 @@ def _heading(text: str, region: Region, template: Template) -> LabelMatch | None
 
 
 def detect_format(text: str, year: int | None) -> str:
-    """2019 when the report year is before 2021, or when 2019-only labels dominate."""
-    if year is not None and year <= 2020:
-        return "2019"
+    """The format the tables are written in: 2019 when 2019-only labels dominate them, 2021 when
+    its own column label is there and no 2019 one; otherwise by the report year. Only the tables
+    count: a narrative that names 政府集中采购 or 本年新制作 decides nothing."""
     folded = fold_whole(text)[0]
-    legacy = sum(1 for lab in _folded_legacy_labels() if lab in folded)
-    return "2019" if legacy >= 2 and _FOLDED_2021_ONLY not in folded else "2021"
+    start = folded.find(_FOLDED_TABLES_START)
+    zone = folded[start:] if start >= 0 else folded
+    legacy = sum(1 for lab in _folded_legacy_labels() if lab in zone)
+    has_2021 = _FOLDED_2021_ONLY in zone
+    if year is not None and year <= 2020:
+        return "2021" if has_2021 and not legacy else "2019"
+    return "2019" if legacy >= 2 and not has_2021 else "2021"
 
 
 @lru_cache(maxsize=1)
@@ -465,6 +470,7 @@ def _folded_legacy_labels() -> tuple[str, ...]:
 
 
 _FOLDED_2021_ONLY = fold("本年制发件数")
+_FOLDED_TABLES_START = fold("第二十条")  # table 二's first row header: where the tables begin
 
 
 def read_tables(text: str, template: Template) -> StatutoryTables:

@@ -1,0 +1,40 @@
+"""Report facts: the title's year is the report year, the tables decide the format."""
+from __future__ import annotations
+
+import pytest
+
+from auditor.claims.facts import read_facts
+from auditor.tables.reader import detect_format
+
+
+@pytest.mark.parametrize("text, year", [
+    ("某某市某某局2025年政府信\n息公开工作年度报告\n统计期限为2025年1月1日至12月31日。", 2025),
+    ("某某县某某办 2024 年政 府信息公开工作年度报告\n本报告统计期限为2023年1月1日至12月31日。", 2024),
+    ("某某区某某委员会2023年政府信息公开\n工作年度报告\n", 2023),
+    ("某某镇人民政府2022年度政府信息公开工作年度报告", 2022),
+])
+def test_wrapped_or_spaced_title_gives_the_report_year(text, year):
+    facts = read_facts(text)
+    assert facts.year == year
+    assert facts.year_span is not None
+
+
+def test_without_a_title_the_period_gives_the_year():
+    facts = read_facts("一、总体情况\n本报告统计期限为2021年1月1日至12月31日。")
+    assert facts.year == 2021
+
+
+_TABLE_2021 = ("第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 0 0 3\n")
+_TABLE_2019 = ("第二十条第（一）项\n信息内容 本年新制作数量 本年新公开数量 对外公开总数量\n规章 0 0 3\n"
+               "政府集中采购 采购项目数量 0\n")
+
+
+def test_format_follows_the_tables_not_the_year():
+    assert detect_format("某某局2020年政府信息公开工作年度报告\n" + _TABLE_2021, 2020) == "2021"
+    assert detect_format("某某局2020年政府信息公开工作年度报告\n" + _TABLE_2019, 2020) == "2019"
+    assert detect_format("某某局2022年政府信息公开工作年度报告\n" + _TABLE_2021, 2022) == "2021"
+
+
+def test_a_legacy_phrase_in_the_narrative_decides_nothing():
+    narrative = "我局全年本年新制作数量较多，政府集中采购项目按规定公开。\n"
+    assert detect_format("某某局2022年政府信息公开工作年度报告\n" + narrative + _TABLE_2021, 2022) == "2021"
