@@ -199,7 +199,7 @@ class RequestsSection:
             parts.append("，所有申请均已按要求办理完成")
         pool = {"granted": "同意公开答复{v}件", "partially_granted": "部分公开答复{v}件", "denied": "不予公开答复{v}件",
                 "unable": "无法提供的{v}件", "not_processed": "不予处理{v}件", "other": "其他处理{v}件"}
-        parts += ["。所有办结的信息公开申请中", *self.join(self.outcomes(always=True, pool=pool))]
+        parts += ["。办结的全部信息公开申请中", *self.join(self.outcomes(always=True, pool=pool))]
         if self.cell("carried_forward.total"):
             parts += ["，", self.carried_forward(P.CARRIED_FORWARD[4:5])]
         parts.append("。")
