@@ -91,7 +91,9 @@ def _broken_row_totals(ctx: CheckContext, rel) -> Iterator[tuple[str, list, obje
 
 @rule(code="TB002", check="table.column_sum", default="high",
       message="{table}“{column}”：{parts_desc}之和为{expected}，但“{total_name}”为{stated}",
-      variants={"digits": "{where}：{reason}（“{run}”）"})
+      variants={"digits": "{where}：{reason}（“{run}”）",
+                "and_balance": "{table}“{column}”：{parts_desc}之和为{expected}，但“{total_name}”为{stated}"
+                               "；按{expected}计，一、新收+二、上年结转=三（七）总计+四、结转下年度也随之成立"})
 def column_total_matches_parts(ctx: CheckContext) -> Iterator[Finding]:
     """表三（七）总计应等于（一）至（六）各项之和；表四各组总计应等于维持、纠正、其他、尚未审结之和。
 
@@ -102,15 +104,20 @@ def column_total_matches_parts(ctx: CheckContext) -> Iterator[Finding]:
     yield from _proven(ctx, "column_sum", "TB002")
     for rel in _relations(ctx, "column_total", "table.column_sum"):
         parts_rows = expand(ctx.tables, rel.table, rel.parts)
+        broken = []
         for col in ctx.template.tables[rel.table].columns:
             parts = cells_of(ctx.tables, rel.table, parts_rows, col.key)
             tot = cells_of(ctx.tables, rel.table, [rel.total], col.key)
-            if not parts or tot is None or not differs(total(parts), tot[0].value):
-                continue
-            yield ctx.finding("TB002", stated=tot[0].value, expected=total(parts),
-                              evidence=_row_span(ctx, tot) + [ctx.cell_ev(c) for c in tot + [p for p in parts if p.value]],
-                              table=TABLE_NAMES[rel.table], column=col.label, parts_desc="（一）至（六）各项",
-                              total_name="（七）总计", facts={"table": rel.table, "row": rel.total, "column": col.key})
+            if parts and tot is not None and differs(total(parts), tot[0].value):
+                broken.append((col, tot[0].value, total(parts), tot + [p for p in parts if p.value]))
+        for cols, stated, expected, cells in _one_per_problem(ctx, rel.table, broken):
+            balanced = _total_restores_balance(ctx, rel.table, rel.total, cols[0].key, expected)
+            yield ctx.finding("TB002", stated=stated, expected=expected, variant="and_balance" if balanced else None,
+                              evidence=_row_span(ctx, cells[:1]) + [ctx.cell_ev(c) for c in cells],
+                              table=TABLE_NAMES[rel.table], column=_columns_label(cols), parts_desc="（一）至（六）各项",
+                              total_name="（七）总计",
+                              facts={"table": rel.table, "row": rel.total, "column": cols[0].key,
+                                     "columns": [c.key for c in cols], "explains_balance": balanced})
     for rel in _relations(ctx, "row_total", "table.column_sum"):
         for row, parts, tot in _broken_row_totals(ctx, rel):
             yield ctx.finding("TB002", stated=tot.value, expected=total(parts),
@@ -130,16 +137,69 @@ def balance_holds(ctx: CheckContext) -> Iterator[Finding]:
     **反例** ``新收7 上年结转0 总计6 结转下年度0``  **正例** ``新收7 上年结转0 总计7 结转下年度0``
     """
     for rel in _relations(ctx, "balance", "table.balance"):
+        broken = []
         for col in ctx.template.tables[rel.table].columns:
             left = cells_of(ctx.tables, rel.table, list(rel.left), col.key)
             right = cells_of(ctx.tables, rel.table, list(rel.right), col.key)
             if left is None or right is None or not differs(total(left), total(right)):
                 continue
-            yield ctx.finding("TB003", stated=total(left), expected=total(right),
-                              evidence=[ctx.cell_ev(c) for c in left + right] + _row_span(ctx, right[:1]),
-                              column=col.label, new=left[0].value, carried=left[1].value,
+            if _column_total_explains(ctx, rel.table, right[0], total(left) - total(right[1:])):
+                continue  # (七) is not the sum of its parts, and the sum would balance: TB002 reports it
+            broken.append((col, total(left), total(right), left + right))
+        for cols, stated, expected, cells in _one_per_problem(ctx, rel.table, broken):
+            left, right = cells[:len(rel.left)], cells[len(rel.left):len(rel.left) + len(rel.right)]
+            yield ctx.finding("TB003", stated=stated, expected=expected,
+                              evidence=[ctx.cell_ev(c) for c in cells] + _row_span(ctx, right[:1]),
+                              column=_columns_label(cols), new=left[0].value, carried=left[1].value,
                               processed=right[0].value, forward=right[1].value,
-                              facts={"table": rel.table, "row": "balance", "column": col.key})
+                              facts={"table": rel.table, "row": "balance", "column": cols[0].key,
+                                     "columns": [c.key for c in cols]})
+
+
+def _one_per_problem(ctx: CheckContext, table: str, broken: list) -> list:
+    """Per-column failures ``(column, stated, expected, cells)`` as one entry per problem: when the
+    总计 column fails with exactly the figures of the one applicant column that fails, it repeats
+    that column (every other column is empty of it), so both are one finding (contract 1.1)."""
+    total_col = _total_column(ctx, table)
+    whole = [b for b in broken if b[0].key == total_col]
+    parts = [b for b in broken if b[0].key != total_col]
+    if len(whole) == 1 and len(parts) == 1 and whole[0][1:3] == parts[0][1:3]:
+        (col, stated, expected, cells), (tcol, _, _, tcells) = parts[0], whole[0]
+        return [([col, tcol], stated, expected, cells + tcells)]
+    return [([col], stated, expected, cells) for col, stated, expected, cells in broken]
+
+
+def _columns_label(cols) -> str:
+    return "”与“".join(c.label for c in cols)
+
+
+def _total_column(ctx: CheckContext, table: str) -> str | None:
+    return next((r.total for r in ctx.template.relations if r.kind == "row_total" and r.table == table), None)
+
+
+def _column_parts_sum(ctx: CheckContext, table: str, row: str, column: str):
+    for rel in ctx.template.relations:
+        if rel.kind == "column_total" and rel.table == table and rel.total == row:
+            parts = cells_of(ctx.tables, table, expand(ctx.tables, table, rel.parts), column)
+            return total(parts) if parts else None
+    return None
+
+
+def _column_total_explains(ctx: CheckContext, table: str, processed, needed) -> bool:
+    """The balance fails only because the (七) cell is not the sum of its parts."""
+    parts_sum = _column_parts_sum(ctx, table, processed.row, processed.column)
+    return parts_sum is not None and differs(parts_sum, processed.value) and not differs(parts_sum, needed)
+
+
+def _total_restores_balance(ctx: CheckContext, table: str, total_row: str, column: str, expected) -> bool:
+    for rel in ctx.template.relations:
+        if rel.kind == "balance" and rel.table == table and rel.right and rel.right[0] == total_row:
+            left = cells_of(ctx.tables, table, list(rel.left), column)
+            right = cells_of(ctx.tables, table, list(rel.right), column)
+            if left is None or right is None or not differs(total(left), total(right)):
+                return False
+            return not differs(total(left), expected + total(right[1:]))
+    return False
 
 
 @rule(code="TB004", check="table.label", default="low",

@@ -3,7 +3,8 @@
 A case gives a report as ``text`` (verbatim), or as ``narrative`` plus ``rows`` overrides of a
 small consistent 2021 report rendered here (PDF-text layout: a row per line). ``expect`` lists
 the findings of the file's code: each ``quote`` must be inside one of the finding's text
-evidence quotes, and ``stated``/``expected`` must equal when given. ``expect: []`` is a passing
+evidence quotes, ``message`` must be inside its message, and ``stated``/``expected`` must equal
+when given. ``expect: []`` is a passing
 case. ``previous`` (same shape) is last year's report. ``copies`` (meta.copied) are the batch's
 matches for this report, each located by its ``quote`` in the rendered text.
 """
@@ -56,6 +57,8 @@ def _matches(f, exp) -> bool:
     if "quote" in exp and not any(exp["quote"] in q for q in quotes):
         return False
     if "severity" in exp and f.severity != exp["severity"]:
+        return False
+    if "message" in exp and exp["message"] not in f.message:
         return False
     return all(exp[k] == getattr(f, k) for k in ("stated", "expected") if k in exp)
 
