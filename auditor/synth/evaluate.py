@@ -147,7 +147,7 @@ def narrative_findings(plan: Plan, cells: Cells, year: int, changed: set[str],
 
 def table_findings(cells: Cells, clean: Cells, template: Template) -> list[GoldFinding]:
     out: list[GoldFinding] = []
-    for b in broken_relations(cells, template):
+    for b in one_per_problem(broken_relations(cells, template)):
         changed_rows = []
         for key in b.total_keys + b.part_keys:
             if cells.get(key) != clean.get(key):
@@ -174,6 +174,26 @@ def table_findings(cells: Cells, clean: Cells, template: Template) -> list[GoldF
             col = template.tables["applications"].column(b.column).label
             out.append(GoldFinding(b.relation.check, sev, quotes,
                                    f"表三“{col}”列：一、新收+二、上年结转={vals[0]}，但三（七）总计+四、结转下年度={vals[1]}", vals))
+    return out
+
+
+def one_per_problem(broken: list) -> list:
+    """Contract 1.1 over table 三's column relations: a balance that only a (七) not equal to its
+    parts breaks is that column-sum error; 总计 failing with the very figures of the one failing
+    applicant column repeats it."""
+    col_sums = {b.column: b for b in broken if b.relation.kind == "column_total" and b.table == "applications"}
+    out = []
+    for b in broken:
+        ct = col_sums.get(b.column)
+        if b.relation.kind == "balance" and ct is not None and abs(b.expected - ct.stated + ct.expected - b.stated) < 1e-6:
+            continue
+        out.append(b)
+    for kind in ("column_total", "balance"):
+        same = [b for b in out if b.relation.kind == kind and b.table == "applications"]
+        whole = [b for b in same if b.column == "total"]
+        parts = [b for b in same if b.column != "total"]
+        if len(whole) == 1 and len(parts) == 1 and (whole[0].stated, whole[0].expected) == (parts[0].stated, parts[0].expected):
+            out.remove(whole[0])
     return out
 
 
