@@ -228,6 +228,7 @@ def tables_are_complete(ctx: CheckContext) -> Iterator[Finding]:
 
     **反例** a blank 总计 cell, or ``行政规范性文件693665`` that splits several ways  **正例** every cell a number
     """
+    yield from _short_rows(ctx)
     seen_rows: set[tuple] = set()
     for u in ctx.tables.unreadable:
         if u.proven or (u.start, u.end, u.reason) in seen_rows:
@@ -244,6 +245,23 @@ def tables_are_complete(ctx: CheckContext) -> Iterator[Finding]:
     if not option(ctx.config, "table.missing", "blank_cells"):
         return
     yield from _blank_regions(ctx)
+
+
+def _short_rows(ctx: CheckContext) -> Iterator[Finding]:
+    """Rows holding fewer digits than cells, one finding per table: a cell of each was provably
+    left blank, though which one the text cannot tell (the page dropped the blank)."""
+    by_table: dict[str, list] = {}
+    for u in ctx.tables.unreadable:
+        if u.proven == "blank" and u.start is not None:
+            by_table.setdefault(u.key.split(".", 1)[0], []).append(u)
+    for table, rows in by_table.items():
+        names = "、".join(f"“{row_name(ctx, table, u.key.split('.', 1)[1])}”" for u in rows[:3])
+        names += f"等{len(rows)}行" if len(rows) > 3 else ""
+        yield ctx.finding("TB005", evidence=[ctx.text_ev(u.start, u.end) for u in rows],
+                          what=f"{TABLE_NAMES.get(table, table)}{names}",
+                          reason=f"{rows[0].reason if len(rows) == 1 else '各行数字都少于模板的栏数'}，"
+                                 "有栏目空白，应填写数字（无则填0）",
+                          facts={"table": table, "row": rows[0].key, "rows": len(rows), "kind": "blank"})
 
 
 def _blank_regions(ctx: CheckContext) -> Iterator[Finding]:

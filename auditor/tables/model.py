@@ -59,7 +59,8 @@ class Unreadable:
     end: int | None = None
     raw: str = ""
     # the relation no reading of the digits satisfies ("row_sum", "column_sum"): the report is
-    # wrong whichever way the run is cut (contract 1.1), not merely unreadable
+    # wrong whichever way the run is cut (contract 1.1), not merely unreadable; "blank": fewer
+    # digits than cells, so some cell was left blank whichever way the run is cut
     proven: str | None = None
 
 

@@ -219,6 +219,9 @@ def _row_total_ok(values: list[float]) -> bool:
     return abs(sum(values[:-1]) - values[-1]) < TOL
 
 
+_UNIT_AFTER = regex.compile(r"\s*(?:[个元件条项次%％]|万元)")
+
+
 def _continues(text: str, run: Run) -> bool:
     """A signed figure glued after the run (行政许可 134-10…): the row goes on, unreadably."""
     rest = text[run.end:run.end + 3].lstrip(" \t")
@@ -242,6 +245,13 @@ def _read_run(text: str, table: str, row: _Row, cols: tuple[str, ...], run: Run,
     raws = [t.raw.replace(",", "") for t in toks]
     if _continues(text, run):
         row.reason = "该行数字未能完整读取"
+        return
+    digits = sum(len(r.replace(".", "")) for r in raws)
+    if digits < n and not _UNIT_AFTER.match(text, run.end):
+        # fewer digits than cells: whichever way it is cut, some cell was left blank (a unit after
+        # the run, 3个 3443000元, means the row goes on past what was read)
+        row.reason = f"该行只有{digits}个数字，少于模板的{n}栏"
+        row.proven = "blank"
         return
     found = list(readings(raws, n, group=n if row_total else None))
     if not found and row_total and sum(map(len, raws)) == n:

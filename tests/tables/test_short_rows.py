@@ -1,0 +1,26 @@
+"""A row with fewer digits than cells: a blank cell the page dropped, proven whichever way it is cut."""
+from __future__ import annotations
+
+from auditor.tables.reader import read_tables
+from auditor.template import load_template
+
+
+def _unreadable(text: str, fmt: str):
+    return {u.key: u for u in read_tables(text, load_template(fmt)).unreadable}
+
+
+def test_six_digits_for_seven_cells_is_a_blank_cell():
+    rows = "\n".join(["三、收到和处理政府信息公开申请情况",
+                      "申请人情况 自然人 法人或其他组织 总计 商业企业 科研机构 社会公益组织 法律服务机构 其他",
+                      "一、本年新收政府信息公开申请数量 0 00000",
+                      "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0"])
+    got = _unreadable(rows, "2021")
+    assert got["applications.new_received"].proven == "blank"
+    assert "6个数字" in got["applications.new_received"].reason
+
+
+def test_a_figure_with_its_unit_is_not_a_dropped_cell():
+    text = ("第二十条第（九）项\n信息内容 采购项目数量 采购总金额\n政府集中采购 3个 120000元\n"
+            "三、收到和处理政府信息公开申请情况\n")
+    got = _unreadable(text, "2019")
+    assert all(u.proven != "blank" for u in got.values())
