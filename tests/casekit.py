@@ -21,7 +21,8 @@ def render(case: dict, year: int) -> str:
     out = [case.get("title", f"某某区测试局{year}年政府信息公开工作年度报告"),
            case.get("period", f"本年度报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"),
            "一、总体情况", case.get("narrative", "（一）主动公开。持续深化政务公开。"),
-           "二、主动公开政府信息情况", "第二十条第（一）项", "信息内容 本年制发件数 本年废止件数 现行有效件数"]
+           "二、主动公开政府信息情况", "第二十条第（一）项",
+           case.get("active_header", "信息内容 本年制发件数 本年废止件数 现行有效件数")]
     active = {**BASE_ACTIVE, **case.get("active", {})}
     for row in t.tables["active"].rows:
         out.append(f"{labels.get(row.key, row.label)} {' '.join(str(v) for v in active[row.key])}")

@@ -46,6 +46,8 @@ _ALL_AFTER = regex.compile(r"^[^，,；;。\d]{0,12}?(?:均|全部)")
 _PART_OPENER = regex.compile(r"^[^。；;]{0,4}?(?:其中|包括|含)")
 # an item of an enumerated list (一是旗政府网站方面，…) names the subject of its figures
 _ITEM_TOPIC = regex.compile(r"^[^，,。；;\d]{0,3}?(?:[一二三四五六七八九十]是|[（(][一二三四五六七八九十][)）])([^，,。；;\d]{2,16}?)方面")
+# a stock counted to a date (截至目前累计公开1770条) is another quantity than a year's flow (本年公开202条)
+_TO_DATE = regex.compile(r"截[至止](?:目前|今|当前|现在|\d{4}年|年底|年末|\d{1,2}月|本年|本月)")
 SAME_SCALE = 0.6  # two counts of one subject this far apart are more likely two scopes than a slip
 
 
@@ -151,6 +153,11 @@ def _item_topic(ctx: CheckContext, c: Claim) -> str | None:
     return m.group(1) if m else None
 
 
+def _to_date(ctx: CheckContext, c: Claim) -> bool:
+    """The figure is a stock counted up to a date (截至目前…累计N条), not the year's count."""
+    return bool(_TO_DATE.search("".join(ctx.text[c.sentence[0]:c.number[0]].split())))
+
+
 def _near(a: Claim, b: Claim) -> bool:
     return abs(a.value - b.value) <= max(1.0, 0.05 * max(a.value, b.value))
 
@@ -197,7 +204,7 @@ def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
         for b in pool[i + 1:]:
             if b.sentence == a.sentence or b.unit != a.unit or b.value == a.value or _part_of(ctx, a, b):
                 continue
-            if _item_topic(ctx, a) != _item_topic(ctx, b):
+            if _item_topic(ctx, a) != _item_topic(ctx, b) or _to_date(ctx, a) != _to_date(ctx, b):
                 continue
             severity = _subject_severity(ctx, a, b, heads[id(a)], heads[id(b)])
             if severity is None:

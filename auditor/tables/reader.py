@@ -19,7 +19,7 @@ from ..template import RowSpec, TableSpec, Template
 from .digits import MAX_READINGS, readings
 from .locate import Region, _Folded, locate_folded
 from .model import Cell, LabelMatch, StatutoryTables, Unreadable
-from .normalize import fold, fold_whole
+from .normalize import fold, fold_whole, fold_with_map
 from .tokens import NumTok, Run, TextTok, tokenize
 
 LABEL_CUTOFF = 72.0  # partial_ratio (0-100) below which a label is "not found"
@@ -457,6 +457,30 @@ def _heading(text: str, region: Region, template: Template) -> LabelMatch | None
     return LabelMatch("appeals.heading", spec.label, m.group(0), m.start(), m.end(), score, False)
 
 
+def _column_headers(text: str, region: Region, spec: TableSpec) -> list[LabelMatch]:
+    """表二's column headers as written: a header one character off its statutory text (本年废纸件数
+    for 本年废止件数) is a label defect. Short headers are left alone: one character is too much of them."""
+    folded, offsets = fold_with_map(text, region.start, region.end)
+    labels = [(c, fold(c.label)) for c in spec.columns]
+    known = {f for _, f in labels} | set(_folded_legacy_labels())
+    out = []
+    for col, lab in labels:
+        if len(lab) < 5 or lab in folded:
+            continue
+        for i in range(len(folded) - len(lab) + 1):
+            window = folded[i:i + len(lab)]
+            diff = [k for k in range(len(lab)) if window[k] != lab[k]]
+            if len(diff) == 1 and window not in known and _HAN.match(window[diff[0]]):
+                start, end = offsets[i], offsets[i + len(lab) - 1] + 1
+                out.append(LabelMatch(f"{spec.key}.column.{col.key}", col.label, text[start:end], start, end,
+                                      fuzz.ratio(window, lab), False))
+                break
+    return out
+
+
+_HAN = regex.compile(r"\p{Han}")
+
+
 def detect_format(text: str, year: int | None) -> str:
     """The format the tables are written in: 2019 when 2019-only labels dominate them, 2021 when
     its own column label is there and no 2019 one; otherwise by the report year. Only the tables
@@ -503,6 +527,8 @@ def read_tables(text: str, template: Template) -> StatutoryTables:
                 legacy.append(extra.label)
                 rows = [r for r in rows if not r.spec.key.startswith("other.")]
                 rows.insert(next(i for i, r in enumerate(rows) if r.spec.key == "total_processed"), extra)
+        if key == "active":
+            labels += _column_headers(text, region, spec)
         for row in rows:
             if row.label:
                 labels.append(row.label)
