@@ -316,6 +316,7 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
             _structure(claims, opens, s, k, qs, idx, outcome_at, first_in_sentence, sentences, si)
         for o in opens:
             _close(claims, o)
+        _category_list(claims, first_in_sentence, s)
     return _assign_groups(claims)
 
 
@@ -406,6 +407,36 @@ def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, senten
         if opener and closes and counts and nxt.paragraph == s.paragraph:
             kind = "其中" if opener.group().startswith("其中") else "从"
             claims[me] = replace(claims[me], extra={**claims[me].extra, "opens_next": kind})  # see _assign_groups
+
+
+# a list of information categories after a total, with no 其中: 主动公开信息364条，人事信息17条，
+# 规划类信息1条…，其他应主动公开信息19条 (a catch-all last: the whole), or 公开类别主要涉及… (a list)
+_CATEGORY_NOUN = regex.compile(r"(?:类|方面)[^，,、；;。\d]{0,6}$|信息$|类$")
+_CATCH_ALL = regex.compile(r"^[，,、；;]?(?:其他|其它)")
+_CATEGORY_LEAD = regex.compile(r"(?:信息)?类别[^，,。；;\d]{0,4}(?:涉及|包括|为|分为|如下)|按[^，,。\d]{0,4}类别")
+_PUBLISHED_TOTAL = regex.compile(r"(?:公开|发布)[^，,；;。\d]{0,8}信息$")
+
+
+def _category_list(claims: list[Claim], first: int, s: Sentence) -> None:
+    """A published-information total followed, in its sentence and with no 其中, by three or more
+    counts each named by an information category: the categories break the total down, wholly when
+    the last is the catch-all 其他 class, as a list (maybe partial) after 类别包括/涉及."""
+    counts = list(range(first, len(claims)))
+    for n, t in enumerate(counts):
+        tot = claims[t]
+        items = counts[n + 1:]
+        if (tot.kind != "count" or tot.role != "plain" or len(items) < 3
+                or not _PUBLISHED_TOTAL.search(s.compact[:tot.extra["ci"]].split("，")[-1])):
+            continue
+        ok = all(claims[i].kind == "count" and claims[i].role == "plain" and not claims[i].approx
+                 and unit_family(claims[i].unit) == unit_family(tot.unit) for i in items)
+        lefts = [s.compact[claims[p].extra["cj"]:claims[i].extra["ci"]] for p, i in zip([t, *items], items)]
+        if not ok or not all(_CATEGORY_NOUN.search(x.rstrip("的")) or "类" in x for x in lefts):
+            return
+        whole = bool(_CATCH_ALL.match(lefts[-1]))
+        if whole or _CATEGORY_LEAD.search(lefts[0]):
+            _attach(claims, t, tuple(items), whole)
+        return
 
 
 def _close(claims, o: _Open) -> None:
