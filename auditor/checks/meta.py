@@ -39,6 +39,11 @@ def statistics_period(ctx: CheckContext) -> Iterator[Finding]:
                           expected=facts.year, evidence=[ctx.text_ev(p.problem_start, p.problem_end), ctx.text_ev(p.start, p.end)],
                           problem="年份与报告年度不符", quote=ctx.text[p.problem_start:p.problem_end], year=facts.year,
                           facts={"kind": "wrong_year"})
+    elif p.first_day is not None and (p.first_day, p.last_day) != ((1, 1), (12, 31)) and p.begin_year == p.end_year:
+        s, e = p.dates_span
+        # the tables then count part of the year, or the period misstates them: a reader notices
+        yield ctx.finding("MT001", severity="medium", evidence=[ctx.text_ev(s, e), ctx.text_ev(p.start, p.end)],
+                          problem="未覆盖全年", quote=ctx.text[s:e], year=facts.year, facts={"kind": "partial_year"})
 
 
 @rule(code="MT003", check="meta.format", default="low",

@@ -32,6 +32,10 @@ def _title(text: str) -> tuple[str | None, str | None, int | None, Span | None]:
     return None, None, None, None
 
 
+def _month_day(m) -> tuple[int, int]:
+    return int("".join(m.group("m").split())), int("".join(m.group("d").split()))
+
+
 def _period(text: str, year: int | None) -> Period | None:
     m = _PERIOD_KEY.search(text)
     if not m:
@@ -47,8 +51,11 @@ def _period(text: str, year: int | None) -> Period | None:
         begin_year = int(dates[0].group("y"))
         end_year = int(dates[1].group("y")) if len(dates) >= 2 else begin_year
         wrong = next((d for d in dates[:2] if year is not None and int(d.group("y")) != year), None)
+        last = dates[1] if len(dates) >= 2 else tail
         return Period(m.start(), s_end, quote, begin_year, end_year, True,
-                      wrong.start() if wrong else None, wrong.end() if wrong else None)
+                      wrong.start() if wrong else None, wrong.end() if wrong else None,
+                      first_day=_month_day(dates[0]), last_day=_month_day(last),
+                      dates_span=(dates[0].start(), last.end()))
     glued = _GLUED.search(text, m.end(), s_end)
     if glued or dates or regex.search(r"\d", quote):
         bad = glued or _DATE.search(text, m.end(), s_end) or regex.search(r"\d[\d年月日\s]*", text[m.end():s_end])

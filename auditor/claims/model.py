@@ -22,6 +22,9 @@ class Period:
     well_formed: bool
     problem_start: int | None = None  # the malformed or wrong part
     problem_end: int | None = None
+    first_day: tuple[int, int] | None = None  # (month, day) it begins and ends on
+    last_day: tuple[int, int] | None = None
+    dates_span: tuple[int, int] | None = None  # the text of its two dates
 
 
 @dataclass(frozen=True)
