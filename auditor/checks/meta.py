@@ -105,3 +105,59 @@ def narrative_year_is_report_year(ctx: CheckContext) -> Iterator[Finding]:
         quote_end = min(len(text), m.end() + 20, end.start() if end else len(text))
         yield ctx.finding("MT002", stated=y, expected=year, evidence=[ctx.text_ev(m.start(1), quote_end)],
                           quote=text[m.start(1):quote_end].replace("\n", ""), facts={"delta_years": y - year})
+
+
+_DATE = regex.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_PAGE_DATE = regex.compile(r"(?:发布|更新|时间|日期)[：:\s]*$")  # page furniture, not the signature
+_CLOSING_HEADING = "其他需要报告的事项"
+SIGNATURE_WINDOW = 200  # characters at the end of the report where the signature stands
+
+
+@rule(code="MT005", check="meta.year", default="medium",
+      message="落款日期“{quote}”早于统计期末{year}年12月31日，疑为沿用上年报告的日期（应为{next_year}年）")
+def signed_after_the_period(ctx: CheckContext) -> Iterator[Finding]:
+    """落款（成文、印发）日期早于统计期末：年度报告只能在统计期结束后写成。
+
+    The signature date closing the report falls before the end of the year it reports on.
+
+    **反例** 2021年度报告落款 ``2021年1月25日``  **正例** ``2022年1月25日``
+    """
+    year = ctx.facts.year
+    if year is None:
+        return
+    text = ctx.text.rstrip()
+    start = max(text.rfind("。"), text.rfind(_CLOSING_HEADING), len(text) - SIGNATURE_WINDOW)
+    for m in _DATE.finditer(text, max(start, 0)):
+        y, mo, d = (int(g) for g in m.groups())
+        if (y, mo, d) >= (year, 12, 31) or _PAGE_DATE.search(text, max(0, m.start() - 8), m.start()):
+            continue
+        yield ctx.finding("MT005", stated=y, expected=year + 1, evidence=[ctx.text_ev(m.start(), m.end())],
+                          quote=m.group(), year=year, next_year=year + 1, facts={"delta_years": y - year - 1})
+
+
+_SELF_NAMED = regex.compile(r"(?:编\s*制(?:\s*完\s*成)?(?:\s*了)?|公\s*布|形\s*成)\s*((?:19|20)\d{2})\s*年\s*度?\s*"
+                            r"(?:政\s*府\s*)?信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告")
+
+
+@rule(code="MT006", check="meta.year", default="medium",
+      message="正文“{quote}”所称年度与报告年度{expected}年不符")
+def report_names_its_own_year(ctx: CheckContext) -> Iterator[Finding]:
+    """正文说明编制的是另一年度的报告（现编制完成2023年度…年度报告，而报告为2022年度）。
+
+    The narrative says it is the annual report of another year than the title's.
+
+    **反例** 2022年度报告中 ``编制完成2023年度政府信息公开工作年度报告``  **正例** ``编制完成2022年度…``
+    """
+    year, title = ctx.facts.year, ctx.facts.year_span
+    if year is None:
+        return
+    text = ctx.text
+    for m in _SELF_NAMED.finditer(text):
+        y = int(m.group(1))
+        opened = text.rfind("《", 0, m.start())
+        if y == year or (opened >= 0 and text.find("》", opened, m.start()) < 0):
+            continue  # a notice's name (《关于做好2021年…年度报告编制公布工作的通知》) is not the report
+        if title is not None and title.start <= m.start(1) < title.end:
+            continue
+        yield ctx.finding("MT006", stated=y, expected=year, evidence=[ctx.text_ev(m.start(), m.end())],
+                          quote="".join(m.group().split()), facts={"delta_years": y - year})
