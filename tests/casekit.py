@@ -34,5 +34,6 @@ def render(case: dict, year: int) -> str:
     out += [case.get("appeals_heading", "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况"),
             "行政复议 行政诉讼 结果维持 结果纠正 其他结果 尚未审结 总计",
             " ".join("—" if v is None else str(v) for v in case.get("appeals", [0] * 15)),
+            *case.get("after_appeals", []),
             "五、政府信息公开工作存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", case.get("closing", "无。")]
     return "\n".join(out) + "\n"

@@ -372,6 +372,9 @@ def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, senten
         tot = claims[top.total]
         # a parenthesis right after its total breaks it down whatever the unit (建议12条（主办1件，协办12件）)
         if top.exhaustive and top.group == -1 or top.paren or unit_family(c.unit) == unit_family(tot.unit):
+            if _second_classification(claims, top, c):
+                _close(claims, top)  # 其中自然人5件、法人1件，予以公开5件…: the same total classified again
+                opens[-1] = top = _Open(total=top.total, end=top.end, exhaustive=False, group=top.group)
             top.parts.append(me)
     if c.role == "delta" and me > first and _OPENER.match(s.compact[cj:cj + 8]):
         prev = next((i for i in range(me - 1, first - 1, -1) if claims[i].kind == "count" and claims[i].role != "delta"), None)
@@ -437,6 +440,26 @@ def _category_list(claims: list[Claim], first: int, s: Sentence) -> None:
         if whole or _CATEGORY_LEAD.search(lefts[0]):
             _attach(claims, t, tuple(items), whole)
         return
+
+
+def _dimension(c: Claim) -> str | None:
+    """What a part classifies its total by: applicants, outcomes, or channels."""
+    if set(c.qualifiers) & _APPLICANT_KEYS:
+        return "applicant"
+    if _is_outcome(c.metric):
+        return "outcome"
+    if "渠道" in c.qualifiers:
+        return "channel"
+    return None
+
+
+def _second_classification(claims, top: _Open, c: Claim) -> bool:
+    """The parts so far add up to the total and the next figure classifies it another way."""
+    if not top.parts:
+        return False
+    last, new = _dimension(claims[top.parts[-1]]), _dimension(c)
+    done = abs(sum(claims[p].value for p in top.parts) - claims[top.total].value) < 1e-9
+    return done and last is not None and new is not None and last != new
 
 
 def _close(claims, o: _Open) -> None:

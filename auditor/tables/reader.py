@@ -408,12 +408,29 @@ def _legacy_other_row(text: str, rows: list[_Row], spec: TableSpec, scanned: _Sc
     return row
 
 
+_APPEALS_WORDS = regex.compile(r"行政复议|行政诉讼|结果维持|结果纠正|其他结果|尚未审结|总计|未经复议直接起诉|复议后起诉|"
+                               r"直接起诉|未经复议|复议后|起诉|的")
+_HAN2 = regex.compile(r"\p{Han}{2}")
+
+
+def _appeals_runs(text: str, items) -> list[Run]:
+    """表四's runs: once its figures have begun, other words (信息处理费收取情况…, a table that follows
+    it) end the table. Its own column words may stand between figures (layouts that interleave them)."""
+    runs: list[Run] = []
+    for it in items:
+        if isinstance(it, Run):
+            runs.append(it)
+        elif runs and _HAN2.search(_APPEALS_WORDS.sub("", "".join(text[it.start:it.end].split()))):
+            break
+    return runs
+
+
 def _read_appeals(text: str, region: Region, spec: TableSpec) -> tuple[list[Cell], list[Unreadable]]:
     items = tokenize(text, region.start, region.end)
     cols = [c.key for c in spec.columns]
     n = len(spec.rows) * len(cols)
     keys = [f"{spec.key}.{r.key}.{c}" for r in spec.rows for c in cols]
-    runs = [it for it in items if isinstance(it, Run)]
+    runs = _appeals_runs(text, items)
     toks: list[NumTok] = [t for run in runs for t in run.toks]
     if len(toks) >= n:
         toks = toks[:n]
