@@ -113,9 +113,16 @@ def _find_metric(lex: Lexicon, ents, lb: int, ci: int, cj: int, rb: int, clause:
                 continue
             if best is None or m.order < best[0].order or (m.order == best[0].order and side == "left"):
                 best = (m, e.start_char, e.end_char, side)
+            elif side == "left" and best[2] <= e.start_char and _REASONS.search(clause[best[2] - lb:e.start_char - lb]):
+                # 因申请内容不明确、不属于本机关职责等原因无法提供3件: the reasons name what the group
+                # term right before the figure counts, not the figure itself
+                best = (m, e.start_char, e.end_char, side)
         if best:
             return best
     return None
+
+
+_REASONS = regex.compile(r"等(?:原因|情形|情况)?|原因|情形")
 
 
 def _windows(s: Sentence, qs: list[Quantity], idx) -> list[tuple[int, int]]:
