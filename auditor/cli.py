@@ -182,11 +182,12 @@ def eval_(
     corpus: Path = typer.Argument(..., help="带 *.gold.json 的目录"),
     out: Path = typer.Option(Path("eval/results"), "--out", help="结果目录"),
     name: Optional[str] = typer.Option(None, "--name", help="结果文件名前缀"),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="标注文件所在目录（默认与报告同目录）"),
 ) -> None:
     """在标注语料上评估：各检查的精确率、召回率、F1，严重程度混淆矩阵，覆盖率。"""
     from .evaluation import run_eval
 
-    raise typer.Exit(run_eval(corpus, out, name=name))
+    raise typer.Exit(run_eval(corpus, out, name=name, gold_dir=gold))
 
 
 def main() -> None:  # console script

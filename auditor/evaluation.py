@@ -317,19 +317,22 @@ def _timing(walls: list[float]) -> dict[str, float]:
 
 # ---------------------------------------------------------------- running
 
-def gold_path(report: Path) -> Path | None:
-    for c in (report.with_name(report.name + GOLD_SUFFIX), report.with_suffix(GOLD_SUFFIX)):
+def gold_path(report: Path, gold_dir: Path | None = None) -> Path | None:
+    """The report's gold file, beside it or, when given, in ``gold_dir`` (gold kept apart from
+    reports it may not copy, as the project keeps its labels of ../shared/corpora/wild)."""
+    where = report.parent if gold_dir is None else Path(gold_dir)
+    for c in (where / (report.name + GOLD_SUFFIX), where / (report.stem + GOLD_SUFFIX)):
         if c.exists():
             return c
     return None
 
 
-def corpus_reports(corpus_dir: Path) -> list[tuple[Path, Path]]:
+def corpus_reports(corpus_dir: Path, gold_dir: Path | None = None) -> list[tuple[Path, Path]]:
     """(report, gold file) for every report in the folder that has a gold file."""
     out = []
     for p in sorted(Path(corpus_dir).iterdir()):
         if p.is_file() and not p.name.endswith(GOLD_SUFFIX) and not p.name.startswith("."):
-            g = gold_path(p)
+            g = gold_path(p, gold_dir)
             if g is not None:
                 out.append((p, g))
     return out
@@ -352,23 +355,25 @@ def audit_one(report: Path, gold: dict) -> dict:
     return d
 
 
-def evaluate_corpus(corpus_dir: str | Path) -> EvalResult:
+def evaluate_corpus(corpus_dir: str | Path, gold_dir: str | Path | None = None) -> EvalResult:
     pairs = []
-    for report, gpath in corpus_reports(Path(corpus_dir)):
+    for report, gpath in corpus_reports(Path(corpus_dir), Path(gold_dir) if gold_dir else None):
         gold = json.loads(gpath.read_text(encoding="utf-8"))
         gold.setdefault("report", report.name)
         pairs.append((audit_one(report, gold), gold))
     return score(pairs)
 
 
-def run_eval(corpus_dir: str | Path, out_dir: str | Path, *, name: str | None = None) -> int:
-    """``auditor eval DIR``: score the corpus, write the results, print a summary. Exit code."""
+def run_eval(corpus_dir: str | Path, out_dir: str | Path, *, name: str | None = None,
+             gold_dir: str | Path | None = None) -> int:
+    """``auditor eval DIR [--gold GOLD_DIR]``: score the corpus, write the results, print a summary. Exit code."""
     corpus = Path(corpus_dir)
-    if not corpus.is_dir() or not corpus_reports(corpus):
-        print(f"错误：{corpus} 不是含 *.gold.json 标注文件的目录")
+    gold = Path(gold_dir) if gold_dir else None
+    if not corpus.is_dir() or not corpus_reports(corpus, gold):
+        print(f"错误：{corpus} 不是含 *.gold.json 标注文件的目录" + (f"（标注目录 {gold}）" if gold else ""))
         return 2
     name = name or corpus.resolve().name
-    result = evaluate_corpus(corpus)
+    result = evaluate_corpus(corpus, gold)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{name}.json").write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")

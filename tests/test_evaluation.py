@@ -11,6 +11,7 @@ from auditor.evaluation import SEVERITY_LABELS, matches, run_eval, score
 REPO = Path(__file__).resolve().parents[1]
 THRESHOLDS = json.loads((REPO / "eval" / "thresholds.json").read_text(encoding="utf-8"))
 REAL = REPO.parent / "shared" / "corpora" / "real"
+WILD = REPO.parent / "shared" / "corpora" / "wild"
 
 
 def pred(check, severity="high", quote=None, stated=None, expected=None):
@@ -79,8 +80,8 @@ def _check_thresholds(figures: dict, spec: dict) -> list[str]:
     return low + high
 
 
-def _run(corpus: Path, out: Path, name: str) -> dict:
-    assert run_eval(corpus, out, name=name) == 0
+def _run(corpus: Path, out: Path, name: str, gold_dir: Path | None = None) -> dict:
+    assert run_eval(corpus, out, name=name, gold_dir=gold_dir) == 0
     for suffix in (".json", ".md", "-severity.png"):
         assert (out / f"{name}{suffix}").stat().st_size > 0
     data = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
@@ -92,6 +93,23 @@ def _run(corpus: Path, out: Path, name: str) -> dict:
 def test_real_corpus_meets_stored_thresholds(tmp_path):
     data = _run(REAL, tmp_path, "real")
     assert not _check_thresholds(data["figures"], THRESHOLDS["real"])
+
+
+@pytest.mark.skipif(not WILD.is_dir(), reason="shared/corpora/wild not present")
+def test_wild_corpus_meets_stored_thresholds_with_the_projects_gold(tmp_path):
+    spec = THRESHOLDS["wild"]
+    data = _run(WILD, tmp_path, "wild", gold_dir=REPO / spec["gold"])
+    assert data["reports"] == len(list((REPO / spec["gold"]).glob("*.gold.json")))
+    assert not _check_thresholds(data["figures"], spec)
+
+
+def test_gold_kept_apart_from_the_reports_is_found(tmp_path):
+    (tmp_path / "r").mkdir()
+    (tmp_path / "g").mkdir()
+    (tmp_path / "r" / "a.txt").write_text("某某局2023年政府信息公开工作年度报告", encoding="utf-8")
+    assert run_eval(tmp_path / "r", tmp_path / "out") == 2  # no gold beside it
+    (tmp_path / "g" / "a.txt.gold.json").write_text(json.dumps({"findings": [], "cells": {}}), encoding="utf-8")
+    assert run_eval(tmp_path / "r", tmp_path / "out", gold_dir=tmp_path / "g") == 0
 
 
 def test_generated_split_meets_stored_thresholds(tmp_path):
@@ -106,3 +124,23 @@ def test_generated_split_meets_stored_thresholds(tmp_path):
 def test_run_eval_refuses_a_folder_without_gold(tmp_path):
     (tmp_path / "a.txt").write_text("无标注", encoding="utf-8")
     assert run_eval(tmp_path, tmp_path / "out") == 2
+
+
+SNIPPETS = REPO.parent / "shared" / "corpora" / "snippets"
+
+
+@pytest.mark.skipif(not SNIPPETS.is_dir(), reason="shared/corpora/snippets not present")
+def test_snippets_narrative_checks_find_every_error_and_little_else():
+    from auditor.evaluation import audit_one, corpus_reports
+
+    def narrative(findings):
+        return [f for f in findings if f["check"].startswith("narrative.")]
+
+    pairs = []
+    for report, gpath in corpus_reports(SNIPPETS):
+        gold = json.loads(gpath.read_text(encoding="utf-8"))
+        gold = {**gold, "findings": narrative(gold["findings"]), "cells": {}}
+        got = audit_one(report, gold)
+        pairs.append(({**got, "findings": narrative(got.get("findings", []))}, gold))
+    figures = score(pairs).figures()
+    assert figures["recall"] == 1.0 and figures["precision"] >= 0.95, figures
