@@ -265,6 +265,12 @@ def _read_run(text: str, table: str, row: _Row, cols: tuple[str, ...], run: Run,
         return
     if not row_total and len(found) > 1:
         row.reason = "数字连写，无法唯一拆分"
+        # a cell every reading agrees on is read (行政许可4500: 4|50|0 or 45|0|0, 处理决定 0 either way)
+        readings_cells = [_cells_from_split(table, row.spec, cols, run, s) for s in found]
+        agreed = [cs[0] if all(o[i].value == cs[0].value for o in readings_cells) else None
+                  for i, cs in enumerate(zip(*readings_cells))]
+        if any(c is not None for c in agreed):
+            row.candidates = [agreed]
         return
     row.candidates = [_cells_from_split(table, row.spec, cols, run, s) for s in found]
 

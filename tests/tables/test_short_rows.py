@@ -24,3 +24,12 @@ def test_a_figure_with_its_unit_is_not_a_dropped_cell():
             "三、收到和处理政府信息公开申请情况\n")
     got = _unreadable(text, "2019")
     assert all(u.proven != "blank" for u in got.values())
+
+
+def test_a_cell_every_reading_agrees_on_is_read():
+    text = ("第二十条第（五）项\n信息内容 上一年项目数量 本年增/减 处理决定数量\n行政许可4500\n"
+            "三、收到和处理政府信息公开申请情况\n")
+    tables = read_tables(text, load_template("2019"))
+    assert tables.cells["active.licensing.decisions"].value == 0  # 4|50|0 and 45|0|0 agree on it
+    assert "active.licensing.last_year" not in tables.cells
+    assert any(u.key == "active.licensing.last_year" for u in tables.unreadable)
