@@ -72,7 +72,8 @@ def current_format(ctx: CheckContext) -> Iterator[Finding]:
 
 
 _STALE = regex.compile(r"(?:^|(?<=[。！？；\n]))\s*(?:[（(][一二三四五六七八九十]+[)）][^。\n]{0,24}?[。．.]?\s*)?((?:19|20)\d{2})\s*年(?:度)?\s*[，,]")
-_ACTIVITY = regex.compile(r"公开|发布|收到|受理|办理|开展|组织|制发|答复|办结|举办|召开|印发|推进|收取|新收|接收|承办")
+_ACTIVITY = regex.compile(r"公开|发布|收到|受理|办理|开展|组织|制发|答复|办结|举办|召开|印发|推进|收取|新收|接收|承办|"
+                          r"制定|出台|修订|清理|编制|梳理|解读|培训|更新")
 _PLAN = regex.compile(r"将|计划|拟|力争|争取|预计|下一步|着力|要")
 _SENTENCE_END = regex.compile(r"[。！？]|\n\s*\n")
 

@@ -14,6 +14,9 @@ def _spaced(word: str) -> str:
 # the title's year is the report year, however the page wrapped or spaced the title
 _TITLE = regex.compile(r"([^\n：:]{0,60}?)\s*((?:19|20)\d{2})\s*年\s*度?\s*(?:" + _spaced("政府") + r")?\s*"
                        + _spaced("信息公开") + r"\s*(?:" + _spaced("工作") + r")?\s*年\s*度?\s*报\s*告")
+# the year first, then the agency: 2024 年上海市某委政府信息公开工作⏎年度报告
+_TITLE_YEAR_FIRST = regex.compile(r"(?:^|\n)[ \t　]*((?:19|20)\d{2})\s*年\s*度?\s*([^\n\d：:，。]{2,30}?)\s*"
+                                  + _spaced("政府信息公开") + r"\s*(?:" + _spaced("工作") + r")?\s*年\s*度?\s*报\s*告")
 _PERIOD_KEY = regex.compile(r"统\s*计\s*(?:期\s*限|周\s*期|时\s*限|时\s*间|区\s*间|期\s*间|范\s*围|期)|数\s*据\s*(?:统\s*计\s*)?(?:期\s*限|时\s*间)")
 _DATE = regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _END_NOYEAR = regex.compile(r"(?:至|到|—|-|－|~)\s*(?P<m>1\s*2)\s*月\s*(?P<d>3\s*1)\s*日")
@@ -29,6 +32,10 @@ def _title(text: str) -> tuple[str | None, str | None, int | None, Span | None]:
         title = regex.sub(r"\s+", "", text[m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip())):m.end()])
         title = regex.sub(r"^(?:标题|题名|名称)[:：]", "", title)
         return title, agency or None, year, Span(m.start(2), m.end(2))
+    m = _TITLE_YEAR_FIRST.search(head)
+    if m:
+        return (regex.sub(r"\s+", "", text[m.start(1):m.end()]), regex.sub(r"\s+", "", m.group(2)), int(m.group(1)),
+                Span(m.start(1), m.end(1)))
     return None, None, None, None
 
 
@@ -40,8 +47,9 @@ def _period(text: str, year: int | None) -> Period | None:
     m = _PERIOD_KEY.search(text)
     if not m:
         return None
-    end = text.find("\n", m.end())
-    stop = regex.compile(r"[。；;]").search(text, m.end(), end if end > 0 else len(text))
+    # the sentence may wrap over a line (…统计时限为 2021 年 1 月 1 日至⏎ 2021 年 12 月 31 日。)
+    end = text.find("\n\n", m.end())
+    stop = regex.compile(r"[。；;]").search(text, m.end(), min(end if end > 0 else len(text), m.end() + 80))
     s_end = stop.start() if stop else min(len(text), m.end() + 60)
     s_end = min(s_end, m.end() + 80)
     quote = text[m.start():s_end]

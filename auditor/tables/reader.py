@@ -139,8 +139,10 @@ def _variant_hit_checked(text: str, folded: str, offs: list[int], spec: RowSpec,
     exact if the whole label is an accepted form: 1.申请人无正当理法由逾期不补正… is a typo."""
     exact_label = LabelMatch(key, spec.full_label, text[offs[a]:offs[b - 1] + 1], offs[a], offs[b - 1] + 1, 100.0, True)
     hit = folded[a:b]
-    if not spec.prefix or hit in (fold(spec.full_label), fold(spec.label)):
+    if hit in (fold(spec.full_label), fold(spec.label)):
         return exact_label
+    if not spec.prefix:
+        return _parenthetical_checked(text, folded, offs, spec, key, a, b, exact_label)
     prefix = fold(spec.prefix)
     start = folded.rfind(prefix, max(0, a - 40), a + 1)
     if start < 0 or any(ch.isdigit() for ch in folded[start + len(prefix):a]):
@@ -157,6 +159,26 @@ def _variant_hit_checked(text: str, folded: str, offs: list[int], spec: RowSpec,
         return exact_label  # a short form followed by other text, not a mistyped label
     return LabelMatch(key, spec.full_label, text[offs[start]:offs[end - 1] + 1], offs[start], offs[end - 1] + 1,
                       score, False)
+
+
+def _parenthetical_checked(text: str, folded: str, offs: list[int], spec: RowSpec, key: str, a: int, b: int,
+                           exact_label: LabelMatch) -> LabelMatch:
+    """The short form （二）部分公开 is accepted, but when the statutory parenthesis follows it, the
+    parenthesis is part of the label: （区分处理的，只计这一形…） is a mistyped label."""
+    full = fold(spec.full_label)
+    if b >= len(folded) or folded[b] != "(" or not full.startswith(folded[a:b] + "("):
+        return exact_label
+    end = folded.find(")", b, b + 40)
+    if end < 0 or any(ch.isdigit() for ch in folded[b:end]):
+        return exact_label
+    written = folded[a:end + 1]
+    if written == full:
+        return exact_label
+    score = fuzz.ratio(written, full)
+    span_text = text[offs[a]:offs[end] + 1]
+    if score < LABEL_CUTOFF or _interleaved(span_text, spec.full_label):
+        return exact_label
+    return LabelMatch(key, spec.full_label, span_text, offs[a], offs[end] + 1, score, False)
 
 
 def _anchor_rows(text: str, region: Region, spec: TableSpec, items, folded: str, offs: list[int],

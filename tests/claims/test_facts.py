@@ -38,3 +38,16 @@ def test_format_follows_the_tables_not_the_year():
 def test_a_legacy_phrase_in_the_narrative_decides_nothing():
     narrative = "我局全年本年新制作数量较多，政府集中采购项目按规定公开。\n"
     assert detect_format("某某局2022年政府信息公开工作年度报告\n" + narrative + _TABLE_2021, 2022) == "2021"
+
+
+def test_a_title_with_the_year_before_the_agency():
+    facts = read_facts("正文\n2024 年某某市某某委政府信息公开工作\n年度报告\n根据条例编制本报告。")
+    assert facts.year == 2024 and facts.agency == "某某市某某委"
+
+
+def test_a_period_wrapped_over_two_lines_is_whole_and_stops_at_its_sentence():
+    text = ("某某局2021年政府信息公开工作年度报告\n本年度报告中所列数据的统计时限为 2021 年 1 月 1 日至\n"
+            " 2021 年 12 月 31 日。\n一、总体情况\n2020 年,我局坚持…")
+    p = read_facts(text).period
+    assert p.well_formed and (p.first_day, p.last_day) == ((1, 1), (12, 31))
+    assert "总体情况" not in p.quote
