@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
@@ -421,12 +421,20 @@ def summary(outcomes: list[Outcome]) -> dict:
     return rows
 
 
+def _record(o: Outcome) -> dict:
+    """An outcome without the report's words (results are committed; report text never is):
+    offsets, lengths, codes."""
+    m = o.mutation
+    return {"report": o.report, "class": m.cls, "start": m.start, "end": m.end, "before_chars": len(m.before),
+            "after_chars": len(m.after), "expect": m.expect, "cell": m.cell, "status": o.status,
+            "found": sorted({x.split()[0] for x in o.found}), "collateral": sorted({x.split()[0] for x in o.collateral})}
+
+
 def write_results(outcomes: list[Outcome], out_dir: Path, name: str, *, seed: int, per_class: int) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = summary(outcomes)
     data = {"corpus": name, "seed": seed, "per_class": per_class, "classes": rows,
-            "outcomes": [{"report": o.report, "status": o.status, "collateral": o.collateral, "found": o.found,
-                          **asdict(o.mutation)} for o in outcomes]}
+            "outcomes": [_record(o) for o in outcomes]}
     (out_dir / f"mutate-{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     lines = [f"# Mutation results: {name} (seed {seed}, up to {per_class} per class per report)", "",
              "| class | mutations | dropped | detected | detection | collateral |", "|---|---|---|---|---|---|"]
