@@ -167,14 +167,18 @@ def serve(
 
 @app.command()
 def train(
-    out: Optional[Path] = typer.Option(None, "--out", help="模型文件（默认 models/severity-v1.skops）"),
+    out: Optional[Path] = typer.Option(None, "--out", help="模型文件（默认 models/severity-v2.skops）"),
     seed: int = typer.Option(20211, "--seed"),
-    n: int = typer.Option(600, "--n", help="训练用生成报告数"),
+    n: int = typer.Option(300, "--n", help="训练用生成报告数（按固定权重计入）"),
 ) -> None:
-    """用生成语料重新训练严重程度模型（确定性）。"""
+    """用真实报告（及其标注）上的问题重新训练严重程度模型，按机构分组交叉验证（确定性）。"""
     from .severity.train import train_model
 
-    train_model(out=out, seed=seed, n=n)
+    try:
+        train_model(out=out, seed=seed, n=n)
+    except FileNotFoundError as exc:
+        typer.echo(f"错误：{exc}", err=True)
+        raise typer.Exit(2)
 
 
 @app.command("eval")

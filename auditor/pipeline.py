@@ -84,6 +84,10 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
 
         findings, model_name, warn = assign_severity(findings, ctx)
         warnings += warn
+    else:  # the hand-written guideline alone: rules leave every finding at its family default
+        from .severity.guideline import guideline_severity
+
+        findings = [f.with_(severity=guideline_severity(f)) for f in findings]
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.main_span[0] if f.main_span else 10**9, f.code))
     findings = [f.with_(id=f"F{i}") for i, f in enumerate(findings, 1)]
     from .checks.reconcile import claim_records, coverage

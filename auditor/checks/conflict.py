@@ -18,7 +18,7 @@ from .narrative import TOL, plain_number, scope_of
 from .registry import rule
 
 
-@rule(code="NT004", check="narrative.conflict", default="medium",
+@rule(code="NT004", check="narrative.conflict",
       message="同一数量前后表述不一致：“{first}”与“{second}”")
 def same_quantity_same_value(ctx: CheckContext) -> Iterator[Finding]:
     """同一数量在正文中前后两次表述不一致。
@@ -172,8 +172,8 @@ def _same_scale(a: Claim, b: Claim) -> bool:
     return min(a.value, b.value) >= SAME_SCALE * max(a.value, b.value)
 
 
-def _subject_severity(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str) -> str | None:
-    """medium when the wording proves the two figures one quantity, info when it only suggests it."""
+def _subject_proof(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str) -> str | None:
+    """"proven" when the wording proves the two figures one quantity, "suggested" when it only suggests it."""
     if ("依申请" in ha) != ("依申请" in hb):
         return None  # disclosure on request is never a part or a restatement of proactive disclosure
     same_head = len(ha) >= 4 and len(hb) >= 4 and ha[-4:] == hb[-4:]
@@ -182,21 +182,21 @@ def _subject_severity(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str) -
         specific_a = {ha[k:k + 2] for k in range(len(ha) - 1)} - {hb[-4:][k:k + 2] for k in range(3)}
         specific_b = {hb[k:k + 2] for k in range(len(hb) - 1)}
         if {bg for bg in specific_a & specific_b if not set(bg) <= _GENERIC} or _part_exceeds_whole(ctx, a, b, ha, hb):
-            return "medium"
+            return "proven"
     if _same_scale(a, b) and _channel_exceeds_total(ctx, a, b, ha, hb):
-        return "medium"
+        return "proven"
     if noun and (_says_all(ctx, a) or _says_all(ctx, b)) and _one_scope(ctx, a, b):
-        return "medium"
+        return "proven"
     if _near(a, b) and (noun or _website_total_twice(ctx, a, b, ha, hb)):
-        return "info"
+        return "suggested"
     return None
 
 
 def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
     """Untabled figures of one subject given two different exact values in different sentences:
     the same head and a shared specific word (审计信息栏目/专栏 公开信息), a part larger than its
-    whole, or an "all N" restatement of the same noun is a contradiction (medium); other near-equal
-    counts of one noun (政务新媒体24个 … 对23个政务新媒体实行监测) are worth a look, not proof (info)."""
+    whole, or an "all N" restatement of the same noun is a contradiction (provable); other near-equal
+    counts of one noun (政务新媒体24个 … 对23个政务新媒体实行监测) are worth a look, not proof."""
     pool = [c for c in ctx.claims if not c.candidates and c.kind == "count" and c.role in ("plain", "total")
             and not c.approx and c.unit]
     heads = {id(c): _head(c, ctx) for c in pool}
@@ -206,13 +206,13 @@ def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             if _item_topic(ctx, a) != _item_topic(ctx, b) or _to_date(ctx, a) != _to_date(ctx, b):
                 continue
-            severity = _subject_severity(ctx, a, b, heads[id(a)], heads[id(b)])
-            if severity is None:
+            proof = _subject_proof(ctx, a, b, heads[id(a)], heads[id(b)])
+            if proof is None:
                 continue
-            yield ctx.finding("NT004", stated=plain_number(b.value), expected=plain_number(a.value), severity=severity,
+            yield ctx.finding("NT004", stated=plain_number(b.value), expected=plain_number(a.value),
                               evidence=[ctx.text_ev(a.start, a.end), ctx.text_ev(b.start, b.end)],
                               first=a.quote.replace("\n", ""), second=b.quote.replace("\n", ""),
-                              facts={"linked": False, "provable": severity == "medium"})
+                              facts={"linked": False, "provable": proof == "proven"})
 
 
 def _linked_conflicts(ctx: CheckContext) -> Iterator[Finding]:

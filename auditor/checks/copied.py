@@ -20,7 +20,7 @@ def _whose(match) -> str:
     return f"其他单位（{match.other_agency or '未识别'}）{year}报告"
 
 
-@rule(code="MT004", check="meta.copied", default="low",
+@rule(code="MT004", check="meta.copied",
       message="该段文字与{whose}高度相似（相似度{stated}），疑似照搬；对方文件：{source}")
 def narrative_not_copied(ctx: CheckContext) -> Iterator[Finding]:
     """正文段落与本单位往年报告或其他单位报告高度相似（疑似照搬，仅批量审核时检查）。
@@ -35,7 +35,7 @@ def narrative_not_copied(ctx: CheckContext) -> Iterator[Finding]:
     """
     for m in ctx.config.get("copies") or ():
         similarity = round(m.similarity, 2)
-        yield ctx.finding("MT004", severity="low" if m.same_agency else "medium", stated=similarity,
+        yield ctx.finding("MT004", stated=similarity,
                           evidence=[ctx.text_ev(m.start, m.end), SourceEvidence(m.other_source, m.other_quote)],
                           whose=_whose(m), source=m.other_source,
                           facts={"kind": "own" if m.same_agency else "other", "other_agency": not m.same_agency,

@@ -50,7 +50,7 @@ def _known(cell: Cell | None) -> bool:
     return cell is not None and cell.value is not None
 
 
-@rule(code="CY001", check="cross_year.carry_over", default="medium",
+@rule(code="CY001", check="cross_year.carry_over",
       message="表三“二、上年结转政府信息公开申请数量”“{column}”栏为{stated}，"
               "但{previous}“四、结转下年度继续办理”为{expected}")
 def carried_over_matches_last_year(ctx: CheckContext) -> Iterator[Finding]:
@@ -76,7 +76,7 @@ def carried_over_matches_last_year(ctx: CheckContext) -> Iterator[Finding]:
                                  "kind": "carry_over"})
 
 
-@rule(code="CY003", check="cross_year.carry_over", default="low",
+@rule(code="CY003", check="cross_year.carry_over",
       message="表二“{row}”现行有效件数为{stated}，但按{previous}现行有效{last}件加本年制发{issued}件、"
               "减本年废止{repealed}件应为{expected}件")
 def in_force_rolls_forward(ctx: CheckContext) -> Iterator[Finding]:

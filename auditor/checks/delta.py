@@ -37,7 +37,7 @@ def _both_years(ctx: CheckContext, base: Claim) -> tuple[Evaluated | None, float
     return before, base.value
 
 
-@rule(code="CY002", check="cross_year.delta", default="info",
+@rule(code="CY002", check="cross_year.delta",
       message="正文称“{quote}”，{detail}")
 def change_matches_last_year(ctx: CheckContext) -> Iterator[Finding]:
     """正文所称较上年增减与上一年度报告不符（无上年报告时仅提示）。
@@ -53,12 +53,12 @@ def change_matches_last_year(ctx: CheckContext) -> Iterator[Finding]:
         sign = -1 if "减少" in d.qualifiers else 1
         quote = d.quote.replace("\n", "")
         if ctx.previous is None or base is None or not base.candidates:
-            yield ctx.finding("CY002", severity="info", stated=_num(d.value), evidence=[ctx.text_ev(d.start, d.end)],
+            yield ctx.finding("CY002", stated=_num(d.value), evidence=[ctx.text_ev(d.start, d.end)],
                               quote=quote, detail="缺少上一年度报告，无法核对增减", facts={"verifiable": False})
             continue
         prev_chosen, current = _both_years(ctx, base)
         if prev_chosen is None or prev_chosen.value is None:
-            yield ctx.finding("CY002", severity="info", stated=_num(d.value), evidence=[ctx.text_ev(d.start, d.end)],
+            yield ctx.finding("CY002", stated=_num(d.value), evidence=[ctx.text_ev(d.start, d.end)],
                               quote=quote, detail="上一年度报告中未读到对应数据，无法核对", facts={"verifiable": False})
             continue
         if d.kind == "percent":
@@ -71,7 +71,7 @@ def change_matches_last_year(ctx: CheckContext) -> Iterator[Finding]:
             ok = d.low - 1e-9 <= expected <= d.high + 1e-9
         if ok:
             continue
-        yield ctx.finding("CY002", severity="medium", stated=_num(d.value), expected=expected,
+        yield ctx.finding("CY002", stated=_num(d.value), expected=expected,
                           evidence=[ctx.text_ev(d.start, d.end), ctx.text_ev(base.start, base.end)]
                           + [replace(ctx.cell_ev(c), source="previous", start=None, end=None) for c in prev_chosen.cells],
                           quote=quote, detail=f"但上一年度报告对应数据为{_num(prev_chosen.value)}，本年为{_num(current)}，"

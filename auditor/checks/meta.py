@@ -11,7 +11,7 @@ from .finding import Finding
 from .registry import rule
 
 
-@rule(code="MT001", check="meta.period", default="low",
+@rule(code="MT001", check="meta.period",
       message="统计期限{problem}：“{quote}”，应为{year}年1月1日至{year}年12月31日")
 def statistics_period(ctx: CheckContext) -> Iterator[Finding]:
     """统计期限缺失、格式不规范或年份与报告年度不符。
@@ -26,8 +26,8 @@ def statistics_period(ctx: CheckContext) -> Iterator[Finding]:
     p = facts.period
     if p is None:
         # excerpts and pages that put the sentence elsewhere are common: worth a look, not proof
-        yield ctx.finding("MT001", severity="info", evidence=[], problem="未找到", quote="", year=facts.year,
-                          facts={"kind": "absent"})
+        yield ctx.finding("MT001", evidence=[], problem="未找到", quote="", year=facts.year,
+                          facts={"kind": "absent", "reading_doubt": True})
         return
     if not p.well_formed:
         s, e = (p.problem_start, p.problem_end) if p.problem_start is not None else (p.start, p.end)
@@ -35,18 +35,18 @@ def statistics_period(ctx: CheckContext) -> Iterator[Finding]:
                           problem="格式不规范（缺少年、月、日）", quote=ctx.text[s:e], year=facts.year,
                           facts={"kind": "malformed"})
     elif p.problem_start is not None:
-        yield ctx.finding("MT001", severity="high", stated=p.begin_year if p.begin_year != facts.year else p.end_year,
+        yield ctx.finding("MT001", stated=p.begin_year if p.begin_year != facts.year else p.end_year,
                           expected=facts.year, evidence=[ctx.text_ev(p.problem_start, p.problem_end), ctx.text_ev(p.start, p.end)],
                           problem="年份与报告年度不符", quote=ctx.text[p.problem_start:p.problem_end], year=facts.year,
                           facts={"kind": "wrong_year"})
     elif p.first_day is not None and (p.first_day, p.last_day) != ((1, 1), (12, 31)) and p.begin_year == p.end_year:
         s, e = p.dates_span
         # the tables then count part of the year, or the period misstates them: a reader notices
-        yield ctx.finding("MT001", severity="medium", evidence=[ctx.text_ev(s, e), ctx.text_ev(p.start, p.end)],
+        yield ctx.finding("MT001", evidence=[ctx.text_ev(s, e), ctx.text_ev(p.start, p.end)],
                           problem="未覆盖全年", quote=ctx.text[s:e], year=facts.year, facts={"kind": "partial_year"})
 
 
-@rule(code="MT003", check="meta.format", default="low",
+@rule(code="MT003", check="meta.format",
       message="{what}仍使用2019年试行格式（国办公开办函〔2019〕60号）：“{quote}”，{year}年度报告应使用2021年格式（国办公开办函〔2021〕30号）")
 def current_format(ctx: CheckContext) -> Iterator[Finding]:
     """2021年及以后的报告仍使用2019年试行格式（全部或个别行）。
@@ -60,7 +60,7 @@ def current_format(ctx: CheckContext) -> Iterator[Finding]:
         return
     if facts.format == "2019":
         label, s, e = facts.legacy_labels[0] if facts.legacy_labels else ("", 0, 0)
-        yield ctx.finding("MT003", severity="medium", evidence=[ctx.text_ev(s, e)] if e else [],
+        yield ctx.finding("MT003", evidence=[ctx.text_ev(s, e)] if e else [],
                           what="全文", quote=label, year=facts.year, facts={"kind": "wholly"})
         return
     for lm in ctx.tables.legacy_rows:
@@ -78,7 +78,7 @@ _PLAN = regex.compile(r"将|计划|拟|力争|争取|预计|下一步|着力|要
 _SENTENCE_END = regex.compile(r"[。！？]|\n\s*\n")
 
 
-@rule(code="MT002", check="meta.year", default="medium",
+@rule(code="MT002", check="meta.year",
       message="正文“{quote}”以{stated}年开头叙述本年度工作，与报告年度{expected}年不符（疑为沿用上年文字）")
 def narrative_year_is_report_year(ctx: CheckContext) -> Iterator[Finding]:
     """叙述本年度工作的句子写成了其他年份（疑为沿用上年文字）。
@@ -114,7 +114,7 @@ _CLOSING_HEADING = "其他需要报告的事项"
 SIGNATURE_WINDOW = 200  # characters at the end of the report where the signature stands
 
 
-@rule(code="MT005", check="meta.year", default="medium",
+@rule(code="MT005", check="meta.year",
       message="落款日期“{quote}”早于统计期末{year}年12月31日，疑为沿用上年报告的日期（应为{next_year}年）")
 def signed_after_the_period(ctx: CheckContext) -> Iterator[Finding]:
     """落款（成文、印发）日期早于统计期末：年度报告只能在统计期结束后写成。
@@ -140,7 +140,7 @@ _SELF_NAMED = regex.compile(r"(?:编\s*制(?:\s*完\s*成)?(?:\s*了)?|公\s*布
                             r"(?:政\s*府\s*)?信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告")
 
 
-@rule(code="MT006", check="meta.year", default="medium",
+@rule(code="MT006", check="meta.year",
       message="正文“{quote}”所称年度与报告年度{expected}年不符")
 def report_names_its_own_year(ctx: CheckContext) -> Iterator[Finding]:
     """正文说明编制的是另一年度的报告（现编制完成2023年度…年度报告，而报告为2022年度）。

@@ -58,7 +58,7 @@ def _fmt(v) -> str:
     return f"{v}"
 
 
-@rule(code="NT001", check="narrative.table_mismatch", default="high",
+@rule(code="NT001", check="narrative.table_mismatch",
       message="正文称“{quote}”，但{cell}为{expected}{others}")
 def narrative_matches_table(ctx: CheckContext) -> Iterator[Finding]:
     """正文数字与其所描述的统计表单元格不符（与所有合理口径均不符才报告）。
@@ -76,9 +76,7 @@ def narrative_matches_table(ctx: CheckContext) -> Iterator[Finding]:
         others = [e for e in evaluated if e is not primary and e.value is not None and e.value != primary.value]
         other_text = ("；其他可能对应的口径" + "、".join(f"{describe(ctx, e.expr)}为{_fmt(e.value)}" for e in others)
                       + "，均不相符") if others else ""
-        # guideline: a headline cell is high; one applicant column or a numbered sub-row medium
         yield ctx.finding("NT001", stated=plain_number(c.value), expected=primary.value,
-                          severity="high" if primary.headline else "medium",
                           evidence=[ctx.text_ev(c.start, c.end)] + [ctx.cell_ev(x) for x in primary.cells],
                           quote=c.quote.replace("\n", ""), cell=describe(ctx, primary.expr), others=other_text,
                           facts={"headline": primary.headline, "approx": c.approx, "metric": c.metric,
@@ -102,7 +100,7 @@ def plain_number(v: float):
     return int(v) if float(v).is_integer() else v
 
 
-@rule(code="NT002", check="narrative.sum", default="medium",
+@rule(code="NT002", check="narrative.sum",
       message="正文“{total_quote}”与其分项不符：{parts_desc}合计为{expected}")
 def breakdown_adds_up(ctx: CheckContext) -> Iterator[Finding]:
     """正文合计数与其所列分项之和不符（其中…、分别为…、办理结果为…）。
@@ -200,12 +198,12 @@ def _denominators(ctx: CheckContext, count: Claim) -> list[Claim]:
     return sorted(out, key=lambda d: list_sum is None or abs(d.value - list_sum) > TOL)
 
 
-def _ratio_severity(true: float, pct: Claim) -> str:
+def _rounding_only(true: float, pct: Claim) -> bool:
     """Another rounding of the exact ratio at its precision — the truncation, 28.96% for 28.968% —
-    is low; anything else (1.3% for 1.24%) medium (models/severity-guideline.md)."""
+    rather than another figure (1.3% for 1.24%): the guideline makes it low."""
     unit = 10.0 ** -pct.decimals
     truncated = int(true / unit + 1e-9) * unit
-    return "low" if abs(pct.value - truncated) < unit / 1000 else "medium"
+    return abs(pct.value - truncated) < unit / 1000
 
 
 def _whole_of(d: Claim, count: Claim) -> bool:
@@ -221,7 +219,7 @@ def _rounds_to(true_pct: float, stated: float, decimals: int, truncation: bool =
     return truncation and 0 <= true_pct - stated < step  # truncated rather than rounded
 
 
-@rule(code="NT003", check="narrative.ratio", default="medium",
+@rule(code="NT003", check="narrative.ratio",
       message="正文“{quote}”：{num}÷{den}={expected}%，与所称{stated}%不符")
 def share_matches_figures(ctx: CheckContext) -> Iterator[Finding]:
     """正文百分比与其计算所依据的数字不符（按所写精度）。
@@ -240,11 +238,11 @@ def share_matches_figures(ctx: CheckContext) -> Iterator[Finding]:
         den = dens[0]
         exact = count.value / den.value * 100
         true = round(exact, 2)
-        yield ctx.finding("NT003", stated=pct.value, expected=true, severity=_ratio_severity(exact, pct),
+        yield ctx.finding("NT003", stated=pct.value, expected=true,
                           evidence=[ctx.text_ev(count.start, pct.end), ctx.text_ev(den.start, den.end)],
                           quote=ctx.text[count.start:pct.end].replace("\n", ""), num=_fmt(plain_number(count.value)),
                           den=_fmt(plain_number(den.value)),
-                          facts={"rounding_only": abs(true - pct.value) < 10 ** (-pct.decimals) * 1.5})
+                          facts={"rounding_only": _rounding_only(exact, pct)})
 
 
 _RATE = regex.compile(r"(办结|答复|回复|办理|处理|采纳|受理)率(?:为|达到|达|是)?$")
@@ -279,7 +277,7 @@ def _rate_links(ctx: CheckContext) -> Iterator[tuple[Claim, Claim, Claim]]:
             yield base, count, pct
 
 
-@rule(code="NT006", check="narrative.ratio", default="medium",
+@rule(code="NT006", check="narrative.ratio",
       message="正文“{quote}”：{num}÷{den}={expected}%，与所称{stated}%不符")
 def rate_matches_counts(ctx: CheckContext) -> Iterator[Finding]:
     """正文所称办结率、答复率等与其前文数字计算结果不符（按所写精度）。
@@ -291,11 +289,11 @@ def rate_matches_counts(ctx: CheckContext) -> Iterator[Finding]:
         true = count.value / base.value * 100
         if _rounds_to(true, pct.value, pct.decimals, trunc):
             continue
-        yield ctx.finding("NT006", stated=pct.value, expected=round(true, 2), severity=_ratio_severity(true, pct),
+        yield ctx.finding("NT006", stated=pct.value, expected=round(true, 2),
                           evidence=[ctx.text_ev(count.start, pct.end), ctx.text_ev(base.start, base.end)],
                           quote=ctx.text[count.start:pct.end].replace("\n", ""), num=_fmt(plain_number(count.value)),
                           den=_fmt(plain_number(base.value)),
-                          facts={"rounding_only": abs(true - pct.value) < 10 ** (-pct.decimals) * 1.5})
+                          facts={"rounding_only": _rounding_only(true, pct)})
 
 
 _NO_APPEALS = regex.compile(r"(?:没有|未发生|未出现|未产生|未引起|无|未有|未收到|不存在)(?:[^，。；\d]{0,14}?)(?:行政复议|行政诉讼)(?:[和、及或与]?(?:行政)?(?:复议|诉讼))?")
@@ -303,7 +301,7 @@ _ALL_UPHELD = regex.compile(r"(?:均|全部|都)(?:获|被|予以|得到|已)?(?
 _ALL_CLOSED = regex.compile(r"均已(?:结案|审结|办结)|全部(?:结案|审结)")
 
 
-@rule(code="NT005", check="narrative.table_mismatch", default="high",
+@rule(code="NT005", check="narrative.table_mismatch",
       message="正文称“{quote}”，但表四{what}")
 def outcome_words_match_appeals(ctx: CheckContext) -> Iterator[Finding]:
     """正文结论性表述（没有行政复议和行政诉讼、均获维持、均已结案）与表四不符。

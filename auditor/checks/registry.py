@@ -41,9 +41,13 @@ class Rule:
 _RULES: dict[str, Rule] = {}
 
 
-def rule(*, code: str, check: str, default: str, message: str, groups: tuple[str, ...] = (),
+def rule(*, code: str, check: str, message: str, groups: tuple[str, ...] = (),
          variants: dict[str, str] | None = None):
-    """Register a check. Codes are never reused or renumbered."""
+    """Register a check. Codes are never reused or renumbered. Its findings start at the family
+    default of the severity guideline (the one place defaults live); the severity stage decides."""
+    from ..severity.guideline import DEFAULTS
+
+    default = DEFAULTS[check]
 
     def deco(func):
         family = check.split(".", 1)[0]

@@ -45,7 +45,7 @@ def _relations(ctx: CheckContext, kind: str, check: str):
     return [r for r in ctx.template.relations if r.kind == kind and r.check == check]
 
 
-@rule(code="TB001", check="table.row_sum", default="high",
+@rule(code="TB001", check="table.row_sum",
       message="{table}“{row}”行：各申请人列之和为{expected}，但“总计”栏为{stated}",
       variants={"digits": "{where}：{reason}（“{run}”）"})
 def row_total_matches_columns(ctx: CheckContext) -> Iterator[Finding]:
@@ -89,7 +89,7 @@ def _broken_row_totals(ctx: CheckContext, rel) -> Iterator[tuple[str, list, obje
             yield row, parts, tot[0]
 
 
-@rule(code="TB002", check="table.column_sum", default="high",
+@rule(code="TB002", check="table.column_sum",
       message="{table}“{column}”：{parts_desc}之和为{expected}，但“{total_name}”为{stated}",
       variants={"digits": "{where}：{reason}（“{run}”）",
                 "and_balance": "{table}“{column}”：{parts_desc}之和为{expected}，但“{total_name}”为{stated}"
@@ -127,7 +127,7 @@ def column_total_matches_parts(ctx: CheckContext) -> Iterator[Finding]:
                               facts={"table": rel.table, "row": row, "column": rel.total})
 
 
-@rule(code="TB003", check="table.balance", default="high",
+@rule(code="TB003", check="table.balance",
       message="表三“{column}”列：一、新收{new}+二、上年结转{carried}={stated}，但三（七）总计{processed}+四、结转下年度{forward}={expected}")
 def balance_holds(ctx: CheckContext) -> Iterator[Finding]:
     """表三各列：第一项加第二项之和应等于第三项加第四项之和。
@@ -202,7 +202,7 @@ def _total_restores_balance(ctx: CheckContext, table: str, total_row: str, colum
     return False
 
 
-@rule(code="TB004", check="table.label", default="low",
+@rule(code="TB004", check="table.label",
       message="标签“{written}”与法定模板不一致，应为“{statutory}”")
 def labels_are_statutory(ctx: CheckContext) -> Iterator[Finding]:
     """表格行名或标题与法定模板文字不一致（全半角、标点、空格、引号差异除外）。
@@ -219,7 +219,7 @@ def labels_are_statutory(ctx: CheckContext) -> Iterator[Finding]:
                           facts={"table": lm.key.split(".")[0], "row": lm.key, "score": lm.score})
 
 
-@rule(code="TB005", check="table.missing", default="low",
+@rule(code="TB005", check="table.missing",
       message="{what}：{reason}")
 def tables_are_complete(ctx: CheckContext) -> Iterator[Finding]:
     """法定统计表、行或单元格缺失、空白或无法读取。
@@ -240,7 +240,7 @@ def tables_are_complete(ctx: CheckContext) -> Iterator[Finding]:
         ev = [ctx.text_ev(u.start, u.end)] if u.start is not None and u.end > u.start else []
         # digits the page ran together are our reading's doubt, not the report's defect: worth a look
         glued = "连写" in u.reason
-        yield ctx.finding("TB005", evidence=ev, what=what, reason=u.reason, severity="info" if glued else None,
+        yield ctx.finding("TB005", evidence=ev, what=what, reason=u.reason,
                           facts={"table": parts[0], "row": u.key, "kind": "glued" if glued else "absent"})
     if not option(ctx.config, "table.missing", "blank_cells"):
         return

@@ -1,8 +1,8 @@
 """The fitted severity pipeline compiled to plain numpy arrays, for prediction without scikit-learn.
 
 Importing scikit-learn, SciPy and skops costs 1.5–2.5 s of a one-report run while the prediction
-itself is a few dozen tree lookups. So ``auditor train`` writes, next to ``severity-v1.skops`` (the
-model of record), ``severity-v1.npz``: the DictVectorizer vocabulary, the forest's node arrays and
+itself is a few dozen tree lookups. So ``auditor train`` writes, next to ``severity-v2.skops`` (the
+model of record), ``severity-v2.npz``: the DictVectorizer vocabulary, the forest's node arrays and
 the sigmoid calibrators, plus the SHA-256 of the skops file it came from. ``CompiledSeverity``
 reproduces ``Pipeline.predict_proba`` step by step (float32 features into the trees as scikit-learn
 does, trees summed in order, one-vs-rest sigmoids normalised); ``verify`` checks the two agree on
@@ -138,6 +138,42 @@ def compile_pipeline(pipeline) -> tuple[dict[str, np.ndarray], dict]:
     return arrays, meta
 
 
+def without_timestamps(path: str | Path) -> Path:
+    """Rewrite a zip archive (skops, npz) with every entry dated 1980-01-01, in the same order and
+    compression: the same model gives the same bytes whenever it is written."""
+    import io
+    import zipfile
+
+    import re
+
+    path = Path(path)
+    with zipfile.ZipFile(path) as z:
+        entries = [(info, z.read(info.filename)) for info in z.infolist()]
+    # skops names its arrays by the id() of the Python object: renamed in order, and the schema with them
+    renamed = {info.filename: f"{k:05d}.npy" for k, (info, _) in enumerate(entries)
+               if re.fullmatch(r"\d{6,}\.npy", info.filename)}
+    if renamed:
+        fixed_entries = []
+        for info, data in entries:
+            if info.filename == "schema.json":
+                ids: dict[str, int] = {}  # object ids that tie shared references: numbered in order instead
+                text = re.sub(r'"(\d{6,}\.npy)"', lambda m: f'"{renamed.get(m.group(1), m.group(1))}"', data.decode("utf-8"))
+                text = re.sub(r'"__id__": (\d+)', lambda m: f'"__id__": {ids.setdefault(m.group(1), len(ids) + 1)}', text)
+                data = text.encode("utf-8")
+            info.filename = renamed.get(info.filename, info.filename)
+            fixed_entries.append((info, data))
+        entries = fixed_entries
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = 0o644 << 16
+            out.writestr(fixed, data, compresslevel=9 if info.compress_type == zipfile.ZIP_DEFLATED else None)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
 def save_compiled(pipeline, skops_path: str | Path, out: str | Path) -> Path:
     arrays, meta = compile_pipeline(pipeline)
     meta["source"] = Path(skops_path).name
@@ -145,7 +181,7 @@ def save_compiled(pipeline, skops_path: str | Path, out: str | Path) -> Path:
     out = Path(out)
     with out.open("wb") as fh:
         np.savez_compressed(fh, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays)
-    return out
+    return without_timestamps(out)
 
 
 def load_compiled(path: str | Path, skops_path: str | Path | None = None) -> CompiledSeverity:

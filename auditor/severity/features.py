@@ -1,7 +1,7 @@
 """Severity features: one flat dict per finding, from its code, numbers, cells, facts and quotes.
 
-Strings are one-hot encoded by the model's DictVectorizer; numbers are used as they are. The rule's
-own severity is a feature because the model may only move a finding one level from it.
+Strings are one-hot encoded by the model's DictVectorizer; numbers are used as they are. The family
+default and the guideline's severity are features: the model learns where the evidence says otherwise.
 """
 from __future__ import annotations
 
@@ -109,15 +109,19 @@ def text_features(finding: Finding) -> dict[str, float]:
 
 
 def finding_features(finding: Finding, report_format: str | None = None) -> dict[str, float | str]:
-    """The feature dict for one finding (its severity must still be the rule's own)."""
+    """The feature dict for one finding (its severity is not read: the rules set none)."""
     facts = finding.facts or {}
     table, row, column = _cell_of(finding)
+    from .guideline import DEFAULTS, guideline_severity
+
+    guideline = guideline_severity(finding)
     feats: dict[str, float | str] = {
         "code": finding.code,
         "check": finding.check,
         "family": finding.check.split(".", 1)[0],
-        "rule_severity": finding.severity,
-        "rule_rank": float(SEVERITY_RANK.get(finding.severity, 0)),
+        "family_default": DEFAULTS[finding.check],
+        "guideline": guideline,
+        "guideline_rank": float(SEVERITY_RANK.get(guideline, 0)),
         "format": str(report_format or "unknown"),
         "table": table or "none",
         "row_level": row_level(row),

@@ -1,5 +1,5 @@
-"""The severity model: feature dicts -> calibrated probabilities of moving a finding's severity
-one level down, keeping it, or one level up from the rule's own (the contract's one-level rule).
+"""The severity model: feature dicts -> calibrated probabilities of the four severities
+(high, medium, low, info), learned from findings on real reports labeled by their gold.
 
 ``build_model()`` is a scikit-learn Pipeline (DictVectorizer one-hot + ``SeverityClassifier``,
 a random forest wrapped in CalibratedClassifierCV). Files are skops archives, loaded with an
@@ -27,9 +27,9 @@ except ImportError:  # scikit-learn < 1.6
     def validate_data(estimator, X, y="no_validation", reset=True, **kw):
         return estimator._validate_data(X, y, reset=reset, **kw)
 
-from .moves import MOVES, constrained, move_label, rate  # noqa: F401 - re-exported: the model's API
+from .moves import LEVELS, rate  # noqa: F401 - re-exported: the model's API
 
-# Everything a severity-v1 file may contain beyond skops' defaults (checked by a test).
+# Everything a severity-v2 file may contain beyond skops' defaults (checked by a test).
 TRUSTED_TYPES = [
     "auditor.severity.model.SeverityClassifier",
     "sklearn.calibration.CalibratedClassifierCV",
@@ -119,7 +119,9 @@ def dump_model(model: Pipeline, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     sio.dump(model, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
-    return path
+    from .compiled import without_timestamps
+
+    return without_timestamps(path)
 
 
 def load_model(path: str | Path) -> Pipeline:
@@ -132,6 +134,6 @@ def load_model(path: str | Path) -> Pipeline:
         model = sio.load(Path(path), trusted=TRUSTED_TYPES)
     except Exception as exc:  # noqa: BLE001 - every failure is the same to the caller: no model
         raise ModelError(f"严重程度模型 {path} 无法加载：{type(exc).__name__}: {exc}", code="E301") from exc
-    if not isinstance(model, Pipeline) or not set(model.classes_) <= set(MOVES):
+    if not isinstance(model, Pipeline) or not set(model.classes_) <= set(LEVELS):
         raise ModelError(f"严重程度模型 {path} 内容不符合要求", code="E302")
     return model

@@ -6,7 +6,7 @@ installed package (package-data ``models/*``: a wheel build must copy the file t
 repository's ``models/`` folder (editable installs and the source tree, where ``auditor train`` writes).
 
 The skops file is the model of record. Beside it, ``auditor train`` writes its compilation to numpy
-arrays (``severity-v1.npz``, see ``compiled.py``), which predicts identically without importing
+arrays (``severity-v2.npz``, see ``compiled.py``), which predicts identically without importing
 scikit-learn; it is used when its recorded SHA-256 matches the skops file. Otherwise, or with
 ``AUDITOR_SEVERITY_RUNTIME=skops``, the skops file is loaded with its trusted-type list.
 """
@@ -17,9 +17,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-MODEL_NAME = "severity-v1"
+MODEL_NAME = "severity-v2"
 MODEL_FILE = f"{MODEL_NAME}.skops"
 COMPILED_SUFFIX = ".npz"
+META_SUFFIX = ".json"  # beside the model: the families where it beat the guideline, and its CV figures
 ENV_VAR = "AUDITOR_SEVERITY_MODEL"
 RUNTIME_VAR = "AUDITOR_SEVERITY_RUNTIME"  # "compiled" (default) or "skops"
 
@@ -41,6 +42,17 @@ class LoadedModel:
     warning: str | None
     seconds: float = 0.0
     runtime: str | None = None  # "compiled" or "skops"
+    families: tuple[str, ...] = ()  # where the model decides; elsewhere the guideline does
+
+
+def _families(path: Path) -> tuple[str, ...]:
+    import json
+
+    meta = path.with_suffix(META_SUFFIX)
+    try:
+        return tuple(json.loads(meta.read_text(encoding="utf-8")).get("model_families", ()))
+    except (OSError, ValueError):
+        return ()
 
 
 _CACHE: dict[str, LoadedModel] = {}
@@ -61,7 +73,7 @@ def _load_compiled(path: Path) -> LoadedModel | None:
 def _load() -> LoadedModel:
     path = next((p for p in candidate_paths() if p.is_file()), None)
     if path is None:
-        return LoadedModel(None, None, f"未找到严重程度模型文件 {MODEL_FILE}，严重程度按规则默认值给出")
+        return LoadedModel(None, None, f"未找到严重程度模型文件 {MODEL_FILE}，严重程度按指南给出")
     fast = _load_compiled(path)
     if fast is not None:
         return fast
@@ -70,7 +82,7 @@ def _load() -> LoadedModel:
 
         return LoadedModel(load_model(path), path, None, runtime="skops")
     except Exception as exc:  # noqa: BLE001 - any failure means: no model, say so
-        return LoadedModel(None, path, f"{exc}；严重程度按规则默认值给出")
+        return LoadedModel(None, path, f"{exc}；严重程度按指南给出")
 
 
 def get_model() -> LoadedModel:
@@ -79,7 +91,7 @@ def get_model() -> LoadedModel:
         t0 = time.perf_counter()
         loaded = _load()
         _CACHE["default"] = LoadedModel(loaded.model, loaded.path, loaded.warning, time.perf_counter() - t0,
-                                        loaded.runtime)
+                                        loaded.runtime, _families(loaded.path) if loaded.model is not None else ())
     return _CACHE["default"]
 
 

@@ -47,8 +47,8 @@ def test_compiled_probabilities_equal_the_pipeline(tmp_path, params):
 
 def test_uncalibrated_two_class_forest_compiles(tmp_path):
     X, y = toy_data()
-    y = ["keep" if label == "keep" else "down" for label in y]
-    model = build_model(random_state=0, cv=2).fit(X[:3], y[:3])  # a single "down": no calibration folds
+    y = ["high" if label == "high" else "medium" for label in y]
+    model = build_model(random_state=0, cv=2).fit(X[:3], y[:3])  # a single "high": no calibration folds
     path = dump_model(model, tmp_path / "m.skops")
     model = load_model(path)
     assert not model.named_steps["classify"].calibrated_
