@@ -207,7 +207,7 @@ def train_model(out: str | Path | None = None, seed: int = 20211, n: int = N_GEN
               "generated": dict(sorted(Counter(e.label for e in generated).items()))}
     meta = {"model": MODEL_NAME, "seed": seed, "generated_reports": n, "generated_share": GENERATED_SHARE,
             "corpora": [name for name, _, _ in corpora], "examples": counts, "model_families": model_families(cv),
-            "cv": cv, "compiled_max_difference": diff}
+            "cv": cv, "compiled_max_difference": diff, "libraries": _versions()}
     meta_path = out.with_suffix(META_SUFFIX)
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     card = out.with_suffix(".md")
