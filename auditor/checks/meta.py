@@ -111,6 +111,8 @@ def narrative_year_is_report_year(ctx: CheckContext) -> Iterator[Finding]:
 _DATE = regex.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _PAGE_DATE = regex.compile(r"(?:发布|更新|时间|日期)[：:\s]*$")  # page furniture, not the signature
 _CLOSING_HEADING = "其他需要报告的事项"
+_IN_SENTENCE_BEFORE = regex.compile(r"(?:自|于|从|至|到|截至|截止|在|起|的)\s*$")
+_SIGNATURE_AFTER = regex.compile(r"\s*(?:$|印\s*发|附件|\n|[（(]|[^\S\n]+\S)")
 SIGNATURE_WINDOW = 200  # characters at the end of the report where the signature stands
 
 
@@ -132,11 +134,13 @@ def signed_after_the_period(ctx: CheckContext) -> Iterator[Finding]:
         y, mo, d = (int(g) for g in m.groups())
         if (y, mo, d) >= (year, 12, 31) or _PAGE_DATE.search(text, max(0, m.start() - 8), m.start()):
             continue
+        if _IN_SENTENCE_BEFORE.search(text, max(0, m.start() - 3), m.start()) or not _SIGNATURE_AFTER.match(text, m.end()):
+            continue  # 自2023年1月1日起施行: a date inside a sentence, not the one the report is signed with
         yield ctx.finding("MT005", stated=y, expected=year + 1, evidence=[ctx.text_ev(m.start(), m.end())],
                           quote=m.group(), year=year, next_year=year + 1, facts={"delta_years": y - year - 1})
 
 
-_SELF_NAMED = regex.compile(r"(?:编\s*制(?:\s*完\s*成)?(?:\s*了)?|公\s*布|形\s*成)\s*((?:19|20)\d{2})\s*年\s*度?\s*"
+_SELF_NAMED = regex.compile(r"(?P<now>[现特今]\s*)?(?:编\s*制(?:\s*完\s*成)?(?:\s*了)?|公\s*布|形\s*成)\s*((?:19|20)\d{2})\s*年\s*度?\s*"
                             r"(?:政\s*府\s*)?信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告")
 
 
@@ -154,11 +158,13 @@ def report_names_its_own_year(ctx: CheckContext) -> Iterator[Finding]:
         return
     text = ctx.text
     for m in _SELF_NAMED.finditer(text):
-        y = int(m.group(1))
+        y = int(m.group(2))
         opened = text.rfind("《", 0, m.start())
         if y == year or (opened >= 0 and text.find("》", opened, m.start()) < 0):
             continue  # a notice's name (《关于做好2021年…年度报告编制公布工作的通知》) is not the report
-        if title is not None and title.start <= m.start(1) < title.end:
+        if y < year and not m.group("now"):
+            continue  # 按时编制公布2023年度…年度报告 in a 2024 report: last year's report, published this year
+        if title is not None and title.start <= m.start(2) < title.end:
             continue
         yield ctx.finding("MT006", stated=y, expected=year, evidence=[ctx.text_ev(m.start(), m.end())],
                           quote="".join(m.group().split()), facts={"delta_years": y - year})
