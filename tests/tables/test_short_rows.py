@@ -33,3 +33,16 @@ def test_a_cell_every_reading_agrees_on_is_read():
     assert tables.cells["active.licensing.decisions"].value == 0  # 4|50|0 and 45|0|0 agree on it
     assert "active.licensing.last_year" not in tables.cells
     assert any(u.key == "active.licensing.last_year" for u in tables.unreadable)
+
+
+def test_a_label_wrapped_into_its_cells_proves_no_blank():
+    rows = "\n".join(["三、收到和处理政府信息公开申请情况",
+                      "申请人情况 自然人 法人或其他组织 总计 商业企业 科研机构 社会公益组织 法律服务机构 其他",
+                      "一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1",
+                      "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
+                      "三、本年度办理结果",
+                      "（一）予以公开 1 0 0 0 0 0 1",
+                      "（二）部分公开（区分处理的，只计这一情形， 0 0 0",
+                      "不计其他情形） 0 0 0 0"])
+    got = _unreadable(rows, "2021")
+    assert all(u.proven != "blank" for u in got.values())
