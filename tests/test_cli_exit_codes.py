@@ -39,3 +39,21 @@ def test_bad_baseline_exits_2_and_a_good_one_clears_the_gate(tmp_path):
     assert CliRunner().invoke(app, ["audit", str(MINI), "--format", "json", "--output", str(good)]).exit_code == 1
     result = CliRunner().invoke(app, ["audit", str(MINI), "--baseline", str(good), "--fail-on", "info"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("args", [["--select", "XX999"], ["--ignore", "TB03"], ["--select", "TB003,NOPE"]])
+def test_an_unknown_rule_choice_fails_closed(args):
+    result = CliRunner().invoke(app, ["audit", str(MINI), *args])
+    assert result.exit_code == 2
+    assert "未知的检查" in result.output
+
+
+def test_a_comma_list_selects_each_code():
+    import json
+
+    result = CliRunner().invoke(app, ["audit", str(MINI), "--format", "json", "--fail-on", "none",
+                                      "--select", "TB003,TB004"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    report = data["reports"][0] if "reports" in data else data
+    assert {f["code"] for f in report["findings"]} == {"TB003", "TB004"}

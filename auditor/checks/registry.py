@@ -66,13 +66,35 @@ def get_rules() -> list[Rule]:
     return sorted(_RULES.values(), key=lambda r: r.code)
 
 
+def _hit(r: Rule, pats: list[str]) -> bool:
+    return any(fnmatch.fnmatchcase(r.code, p) or fnmatch.fnmatchcase(r.check, p)
+               or fnmatch.fnmatchcase(r.func.__name__, p) or p in r.groups for p in pats)
+
+
+def patterns(values: list[str] | None) -> list[str]:
+    """``--select NT001,TB004`` and ``--select NT001 --select TB004`` alike; every pattern must name
+    at least one rule, or the choice fails closed (a misspelt code would otherwise select nothing
+    and read as a clean report)."""
+    import difflib
+
+    from ..errors import ConfigError
+
+    out = [p.strip() for v in (values or []) for p in v.split(",") if p.strip()]
+    rules = get_rules()
+    for p in out:
+        if not any(_hit(r, [p]) for r in rules):
+            names = sorted({r.code for r in rules} | {r.check for r in rules} | {g for r in rules for g in r.groups})
+            near = difflib.get_close_matches(p, names, n=3, cutoff=0.5)
+            hint = f"，是否想用：{'、'.join(near)}" if near else "；可用 auditor checks 查看全部检查"
+            raise ConfigError(f"未知的检查“{p}”{hint}")
+    return out
+
+
 def select(select: list[str] | None = None, ignore: list[str] | None = None) -> list[Rule]:
-    """Rules chosen by code, check name, group or glob (``TB*``, ``narrative.*``)."""
-
-    def hit(r: Rule, pats: list[str]) -> bool:
-        return any(fnmatch.fnmatchcase(r.code, p) or fnmatch.fnmatchcase(r.check, p)
-                   or fnmatch.fnmatchcase(r.func.__name__, p) or p in r.groups for p in pats)
-
+    """Rules chosen by code, check name, group or glob (``TB*``, ``narrative.*``); comma lists
+    allowed; an unknown pattern is an error (fail closed)."""
+    select, ignore = patterns(select), patterns(ignore)
+    hit = _hit
     rules = get_rules()
     if select:
         rules = [r for r in rules if hit(r, select)]
