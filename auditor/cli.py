@@ -60,7 +60,15 @@ def _emit(report, fmt: str, output: Optional[Path], baseline: Optional[Path] = N
         opts["baseline"] = baseline
     out = render(report, fmt, **opts)
     if output:
-        output.write_text(out, encoding="utf-8")
+        if output.is_dir():
+            typer.echo(f"错误：输出路径 {output} 是一个目录，请给出文件名", err=True)
+            raise typer.Exit(2)
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)  # -o results/2024/a.json: the folders are made
+            output.write_text(out, encoding="utf-8")
+        except OSError as exc:
+            typer.echo(f"错误：无法写入 {output}：{exc.strerror or exc}", err=True)
+            raise typer.Exit(2)
     else:
         sys.stdout.write(out if out.endswith("\n") else out + "\n")
 

@@ -57,3 +57,11 @@ def test_a_comma_list_selects_each_code():
     data = json.loads(result.output)
     report = data["reports"][0] if "reports" in data else data
     assert {f["code"] for f in report["findings"]} == {"TB003", "TB004"}
+
+
+def test_output_into_a_missing_folder_is_made_and_onto_a_folder_is_a_usage_error(tmp_path):
+    target = tmp_path / "new" / "deeper" / "a.json"
+    result = CliRunner().invoke(app, ["audit", str(MINI), "--format", "json", "-o", str(target), "--fail-on", "none"])
+    assert result.exit_code == 0 and target.read_text(encoding="utf-8").startswith("{")
+    result = CliRunner().invoke(app, ["audit", str(MINI), "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "是一个目录" in result.output
