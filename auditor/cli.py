@@ -14,6 +14,20 @@ import typer
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="政府信息公开工作年度报告一致性审核工具")
 
 
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"auditor {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="显示版本号并退出")) -> None:
+    """政府信息公开工作年度报告一致性审核工具"""
+
+
 class Fmt(str, Enum):
     text = "text"
     json = "json"
@@ -109,7 +123,8 @@ def audit(
                 typer.echo(f"错误：{baseline}：{exc}", err=True)
                 raise typer.Exit(2)
         _emit(rep, format.value, output)
-    raise typer.Exit(_exit_code(rep, fail_on.value))
+    # the normalized text is not an audit verdict: printing it succeeds whatever the findings
+    raise typer.Exit(0 if format.value == "text-dump" else _exit_code(rep, fail_on.value))
 
 
 @app.command()

@@ -65,3 +65,9 @@ def test_output_into_a_missing_folder_is_made_and_onto_a_folder_is_a_usage_error
     assert result.exit_code == 0 and target.read_text(encoding="utf-8").startswith("{")
     result = CliRunner().invoke(app, ["audit", str(MINI), "-o", str(tmp_path)])
     assert result.exit_code == 2 and "是一个目录" in result.output
+
+
+def test_version_and_text_dump_exit_0():
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("auditor ")
+    assert CliRunner().invoke(app, ["audit", str(MINI), "--format", "text-dump"]).exit_code == 0
