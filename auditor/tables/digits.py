@@ -10,6 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 MAX_READINGS = 50
+# The search is bounded in work, not only in results: a run of 60 digits read as 7 cells has
+# millions of cuts when no sum prunes them. Past these bounds the run is unreadable, never guessed,
+# and never a proven sum error (the search did not finish).
+MAX_DIGITS = 120
+MAX_STEPS = 20_000
+
+
+class TooManyReadings(Exception):
+    """The digits are too many, or their cuts too many, to search: the run is unreadable."""
 
 
 def _cells(tokens: list[str]) -> tuple[str, list[int]]:
@@ -30,10 +39,16 @@ def readings(tokens: list[str], n: int, group: int | None = None) -> Iterator[li
             yield [(i, t) for i, t in enumerate(tokens)]
         return
     digits, bounds = _cells(tokens)
+    if len(digits) > MAX_DIGITS:
+        raise TooManyReadings(len(digits))
     owner = [i for i, t in enumerate(tokens) for _ in t]
     must_cut = set(bounds)
+    steps = [0]
 
     def rec(pos: int, k: int, group_sum: int, out: list[tuple[int, str]]):
+        steps[0] += 1
+        if steps[0] > MAX_STEPS:
+            raise TooManyReadings(steps[0])
         if k == n:
             if pos == len(digits):
                 yield list(out)

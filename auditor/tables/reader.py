@@ -16,7 +16,7 @@ import regex
 from rapidfuzz import fuzz
 
 from ..template import RowSpec, TableSpec, Template
-from .digits import MAX_READINGS, readings
+from .digits import MAX_READINGS, TooManyReadings, readings
 from .locate import Region, _Folded, locate_folded
 from .model import Cell, LabelMatch, StatutoryTables, Unreadable
 from .normalize import fold, fold_whole, fold_with_map
@@ -284,10 +284,15 @@ def _read_run(text: str, table: str, row: _Row, cols: tuple[str, ...], run: Run,
         row.reason = f"该行只有{digits}个数字，少于模板的{n}栏"
         row.proven = "blank"
         return
-    found = list(readings(raws, n, group=n if row_total else None))
-    if not found and row_total and sum(map(len, raws)) == n:
-        found = list(readings(raws, n))  # a digit a cell: one reading, whatever the sums say
-    elif not found and row_total and any(True for _ in readings(raws, n)):
+    try:
+        found = list(readings(raws, n, group=n if row_total else None))
+        if not found and row_total and sum(map(len, raws)) == n:
+            found = list(readings(raws, n))  # a digit a cell: one reading, whatever the sums say
+        unsatisfiable = not found and row_total and any(True for _ in readings(raws, n))
+    except TooManyReadings:
+        row.reason = "数字连写过长，无法拆分"
+        return
+    if unsatisfiable:
         row.reason = "数字连写，且无论如何拆分，各申请人列之和均不等于“总计”"
         row.proven = "row_sum"
         return
@@ -476,10 +481,15 @@ def _read_appeals(text: str, region: Region, spec: TableSpec) -> tuple[list[Cell
         return [], [Unreadable(f"{spec.key}", "未读到表四的数字")]
     fake = Run(tuple(toks))
     raws = [t.raw for t in toks]
-    found = list(readings(raws, n, group=len(cols)))
-    if not found and sum(map(len, raws)) == n:
-        found = list(readings(raws, n))  # a digit a cell: one reading, whatever the sums say
-    elif not found and any(True for _ in readings(raws, n)):
+    try:
+        found = list(readings(raws, n, group=len(cols)))
+        if not found and sum(map(len, raws)) == n:
+            found = list(readings(raws, n))  # a digit a cell: one reading, whatever the sums say
+        unsatisfiable = not found and any(True for _ in readings(raws, n))
+    except TooManyReadings:
+        return [], [Unreadable(f"{spec.key}", "表四数字连写过长，无法拆分", toks[0].start, toks[-1].end,
+                               text[toks[0].start:toks[-1].end])]
+    if unsatisfiable:
         return [], [Unreadable(f"{spec.key}", "表四数字连写，且无论如何拆分，各组“总计”均不等于其各项之和",
                                toks[0].start, toks[-1].end, text[toks[0].start:toks[-1].end], proven="column_sum")]
     if len(found) == 1:

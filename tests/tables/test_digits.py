@@ -71,3 +71,28 @@ def test_a_scraped_row_splits_one_way_by_its_total():
     # 58 + 45 + 546 ... : "58 45 546" glued, total last
     assert list(readings(["5845", "103"], 3, group=3)) == [[(0, "58"), (0, "45"), (1, "103")]]
     assert list(readings(["1234"], 2)) == [[(0, "1"), (0, "234")], [(0, "12"), (0, "34")], [(0, "123"), (0, "4")]]
+
+
+@pytest.mark.parametrize("n_digits", [60, 80, 121, 5000])
+def test_the_search_is_bounded_in_work_and_says_so(n_digits):
+    """No input makes the splitter search without end: past its budget it raises, and the reader
+    reports the run unreadable (never a proven sum error, the search did not finish)."""
+    from auditor.tables.digits import TooManyReadings
+
+    digits = ("1234567890" * (n_digits // 10 + 1))[:n_digits]
+    try:
+        got = list(readings([digits], 7, group=7))
+    except TooManyReadings:
+        return
+    assert len(got) <= MAX_READINGS + 1  # finished within its budget, and few readings
+
+
+def test_a_row_too_long_to_split_is_unreadable_not_proven():
+    from auditor.tables.reader import read_tables
+    from auditor.template import load_template
+
+    text = ("三、收到和处理政府信息公开申请情况\n申请人情况 自然人 法人或其他组织 总计 商业企业 科研机构 社会公益组织 法律服务机构 其他\n"
+            "一、本年新收政府信息公开申请数量 " + "1234567890" * 8 + "\n二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0\n")
+    tables = read_tables(text, load_template("2021"))
+    u = next(u for u in tables.unreadable if u.key == "applications.new_received")
+    assert u.proven is None and "过长" in u.reason
