@@ -46,3 +46,15 @@ def test_a_label_wrapped_into_its_cells_proves_no_blank():
                       "不计其他情形） 0 0 0 0"])
     got = _unreadable(rows, "2021")
     assert all(u.proven != "blank" for u in got.values())
+
+
+def test_a_cell_is_not_read_together_with_the_year_opening_the_next_paragraph():
+    from auditor.pipeline import audit_text
+
+    text = ("某某局2025年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n"
+            "信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 0 0 0\n行政规范性文件 1 0 4\n"
+            "第二十条第（五）项\n信息内容 本年处理决定数量\n行政许可 3\n第二十条第（六）项\n行政处罚 0\n行政强制 0\n"
+            "第二十条第（八）项\n信息内容 本年收费金额（单位：万元）\n行政事业性收费 0\n"
+            "2025年，我局未收到政府信息公开申请。\n")
+    tables = audit_text(text).tables
+    assert tables["active.fees.amount"] == 0
