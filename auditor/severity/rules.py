@@ -16,8 +16,7 @@ from .guideline import guideline_severity
 
 def assign_severity(findings, ctx):
     """Return (findings with severity and severity_score, model name or None, warnings)."""
-    findings = [f.with_(severity=guideline_severity(f)) if f.severity != guideline_severity(f) else f
-                for f in findings]
+    findings = [f.with_(severity=guideline_severity(f)) for f in findings]
     if not findings:
         return findings, None, []
     from .store import MODEL_NAME, get_model
