@@ -241,7 +241,7 @@ def _row_total_ok(values: list[float]) -> bool:
     return abs(sum(values[:-1]) - values[-1]) < TOL
 
 
-def _RESUMES_AFTER_WRAP(text: str, end: int) -> bool:
+def _resumes_after_wrap(text: str, end: int) -> bool:
     """More figures right after a few words that open no row (a label wrapped into the row's cells:
     …只计这一情形，⏎ 1 0 0 不计其他情形） 0 0 0 0): the row goes on, so no cell is proven blank."""
     window = text[end:end + 30]
@@ -278,7 +278,7 @@ def _read_run(text: str, table: str, row: _Row, cols: tuple[str, ...], run: Run,
         row.reason = "该行数字未能完整读取"
         return
     digits = sum(len(r.replace(".", "")) for r in raws)
-    if digits < n and not _UNIT_AFTER.match(text, run.end) and not _RESUMES_AFTER_WRAP(text, run.end):
+    if digits < n and not _UNIT_AFTER.match(text, run.end) and not _resumes_after_wrap(text, run.end):
         # fewer digits than cells: whichever way it is cut, some cell was left blank (a unit after
         # the run, 3个 3443000元, means the row goes on past what was read)
         row.reason = f"该行只有{digits}个数字，少于模板的{n}栏"
