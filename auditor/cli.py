@@ -211,7 +211,7 @@ def eval_(
     name: Optional[str] = typer.Option(None, "--name", help="结果文件名前缀"),
     gold: Optional[Path] = typer.Option(None, "--gold", help="标注文件所在目录（默认与报告同目录）"),
     mutate: bool = typer.Option(False, "--mutate", help="在报告中逐一植入错误，评估检出率与误伤率（无需标注）"),
-    per_report: int = typer.Option(3, "--per-report", help="--mutate：每份报告每类错误的植入次数"),
+    per_report: int = typer.Option(16, "--per-report", help="--mutate：每份报告每类错误的植入次数"),
     seed: int = typer.Option(0, "--seed", help="--mutate：随机种子"),
 ) -> None:
     """在标注语料上评估：各检查的精确率、召回率、F1，严重程度混淆矩阵，覆盖率。"""

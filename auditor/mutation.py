@@ -138,24 +138,52 @@ def _narrative_cells(ctx, rng, n, records) -> Iterator[Mutation]:
                            figure=(span[0], span[0] + len(bumped)))
 
 
-def _narrative_sums(ctx, rng, n) -> Iterator[Mutation]:
-    totals = []
+def _sum_sites(ctx) -> list[tuple]:
+    """(total, parts, exhaustive) of every exact breakdown whose parts do not exceed its total: a
+    breakdown the report gets right, where a changed figure is an error the text itself proves."""
+    sites = []
     for c in ctx.claims:
-        for parts, exhaustive in c.extra.get("breakdowns", ()):
-            values = [ctx.claims[j].value for j in parts]
-            if exhaustive and abs(sum(values) - c.value) < 1e-9 and not c.approx:
-                totals.append(c)
-    rng.shuffle(totals)
-    for c in _cycle(totals, n):
-        span = _number_span(ctx, c)
-        if span:
-            yield Mutation("narrative_sum", span[0], span[1], span[2], _bumped(rng, span[2]), "narrative.sum")
+        if c.role != "total" or c.approx:
+            continue
+        for parts_idx, exhaustive in c.extra.get("breakdowns", ()):
+            parts = [ctx.claims[j] for j in parts_idx]
+            if any(p.approx for p in parts) or not parts:
+                continue
+            gap = c.value - sum(p.value for p in parts)
+            if abs(gap) < 1e-9 or (not exhaustive and 0 < gap <= 3):
+                sites.append((c, parts, exhaustive, gap))
+    return sites
+
+
+def _narrative_sums(ctx, rng, n) -> Iterator[Mutation]:
+    """The total or one part of a 共…其中… breakdown changed. A partial list (其中 not covering the
+    whole) only proves an error when its parts come to more than the total, so there the total goes
+    down or a part goes up past the gap; an exhaustive one is wrong either way."""
+    sites = []
+    for c, parts, exhaustive, gap in _sum_sites(ctx):
+        sites.append((c, exhaustive, -1 if not exhaustive else 0, gap))
+        sites += [(p, exhaustive, 1 if not exhaustive else 0, gap) for p in parts]
+    rng.shuffle(sites)
+    for claim, exhaustive, direction, gap in _cycle(sites, n):
+        span = _number_span(ctx, claim)
+        if not span:
+            continue
+        v = int(span[2])
+        if direction == 0:
+            after = _bumped(rng, span[2])
+        else:
+            step = int(gap) + rng.choice([1, 2])  # past the gap the partial list leaves
+            after = str(v + step) if direction > 0 else str(v - step)
+        if after.startswith("-") or after == span[2]:
+            continue
+        yield Mutation("narrative_sum", span[0], span[1], span[2], after, "narrative.sum")
 
 
 _PERCENT_DIGITS = regex.compile(r"(\d{1,3})(?:\.(\d{1,2}))?(?=\s*[%％])")
 
 
 _RATE_WORD = regex.compile(r"(?:办结|答复|回复|办理|处理)率")
+_SHARE_WORD = regex.compile(r"[，,]?(?:所?占|占比)")
 
 
 def _has_base(ctx, pct) -> bool:
@@ -169,7 +197,9 @@ def _has_base(ctx, pct) -> bool:
     between = "".join(ctx.text[a.end:pct.start].split())
     if len(between) > 24 or "。" in between:
         return False
-    if pct.value == 100 and not (_RATE_WORD.search(between) and _RATE_WORD.search(ctx.text[a.sentence[0]:pct.start])):
+    share = _SHARE_WORD.match(between)
+    rate = _RATE_WORD.search(between) and _RATE_WORD.search(ctx.text[a.sentence[0]:pct.start])
+    if pct.value == 100 and not (share or rate):
         return False  # 全文电子化达100%: a 100% with no rate of a counted act is no share of the counts
     para = pct.extra.get("para")
     tol = 10 ** (-pct.decimals) / 2 + 1e-9
@@ -261,35 +291,55 @@ def _label_typos(ctx, rng, n) -> Iterator[Mutation]:
         yield Mutation("label_typo", lm.start, lm.end, written, after, "table.label")
 
 
+# a 2021 表二 label -> the 2019 trial format's label for the same place (国办公开办函〔2019〕60号)
 _LEGACY = (("行政规范性文件", "规范性文件"), ("本年制发件数", "本年新制作数量"), ("现行有效件数", "对外公开总数量"),
-           ("本年废止件数", "本年新公开数量"))
+           ("本年废止件数", "本年新公开数量"), ("本年处理决定数量", "上一年项目数量"),
+           ("本年收费金额（单位：万元）", "上一年项目数量"))
+_ACTIVE_HEADING = regex.compile(r"主动公开政府信息情况")
 
 
 def _legacy_labels(ctx, rng, n) -> Iterator[Mutation]:
-    """A 2019-only label written into a 2021-format 表二 (a row name or a column header)."""
+    """A 2019-only label written into a 2021-format 表二, in a row name or a column header, wherever
+    the report's 表二 (from its heading to its last cell) writes the 2021 label."""
     if ctx.facts.format != "2021":
         return
     region = next(((a, b) for key, a, b in ctx.tables.spans if key == "active"), None)
     if region is None:
         return
+    heading = None
+    for m in _ACTIVE_HEADING.finditer(ctx.text, max(0, region[0] - 400), region[0]):
+        heading = m  # the last heading before the first row: headers sit between it and the rows
+    lo = heading.end() if heading else region[0]
     sites = []
     for new_label, old_label in _LEGACY:
-        i = ctx.text.find(new_label, *region)
-        if i >= 0:
-            sites.append((i, new_label, old_label))
+        at = ctx.text.find(new_label, lo, region[1])
+        while at >= 0:
+            sites.append((at, new_label, old_label))
+            at = ctx.text.find(new_label, at + len(new_label), region[1])
+    rng.shuffle(sites)
     for i, new_label, old_label in _cycle(sites, n):
         yield Mutation("legacy_label", i, i + len(new_label), new_label, old_label, "table.label|meta.format")
 
 
 def _carry_overs(ctx, rng, n) -> Iterator[Mutation]:
+    """表三 二、上年结转, any column, no longer equal to last year's 四、结转下年度继续办理."""
     if ctx.previous is None:
         return
-    c = ctx.tables.cells.get("applications.carried_over.total")
-    prev = ctx.previous.tables.cells.get("applications.carried_forward.total")
-    if c is None or prev is None or c.value != prev.value or not _STANDALONE.match(ctx.text[c.start:c.end]) or n <= 0:
-        return
-    after = str(int(c.value) + rng.choice([1, 2]))
-    yield Mutation("carry_over", c.start, c.end, c.raw, after, "cross_year.carry_over", cell=c.key, value=float(after))
+    cells = []
+    for c in ctx.tables.cells.values():
+        if c.table != "applications" or not c.key.startswith("applications.carried_over."):
+            continue
+        prev = ctx.previous.tables.cells.get(c.key.replace(".carried_over.", ".carried_forward."))
+        if prev is not None and c.value == prev.value and _STANDALONE.match(ctx.text[c.start:c.end]) \
+                and ctx.text[c.start:c.end] == c.raw:
+            cells.append(c)
+    cells.sort(key=lambda c: c.start)
+    rng.shuffle(cells)
+    for c in _cycle(cells, n):
+        after = _digit_typo(rng, c.raw) if rng.random() < 0.5 else _bumped(rng, c.raw)
+        if after is not None and after != c.raw:
+            yield Mutation("carry_over", c.start, c.end, c.raw, after, "cross_year.carry_over", cell=c.key,
+                           value=float(after))
 
 
 def plan(ctx, records: list[dict], rng: random.Random, per_class: int) -> list[Mutation]:
@@ -415,7 +465,8 @@ def summary(outcomes: list[Outcome]) -> dict:
         kept = [o for o in mine if o.status != "dropped"]
         det = sum(o.status == "detected" for o in kept)
         col = sum(bool(o.collateral) for o in kept)
-        rows[cls] = {"mutations": len(kept), "dropped": len(mine) - len(kept), "detected": det,
+        rows[cls] = {"mutations": len(kept), "sites": len({(o.report, o.mutation.start) for o in kept}),
+                     "dropped": len(mine) - len(kept), "detected": det,
                      "detection": round(det / len(kept), 3) if kept else None,
                      "collateral": round(col / len(kept), 3) if kept else None}
     return rows
@@ -437,10 +488,10 @@ def write_results(outcomes: list[Outcome], out_dir: Path, name: str, *, seed: in
             "outcomes": [_record(o) for o in outcomes]}
     (out_dir / f"mutate-{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     lines = [f"# Mutation results: {name} (seed {seed}, up to {per_class} per class per report)", "",
-             "| class | mutations | dropped | detected | detection | collateral |", "|---|---|---|---|---|---|"]
+             "| class | mutations | sites | dropped | detected | detection | collateral |", "|---|---|---|---|---|---|---|"]
     for cls, r in rows.items():
         fmt = (lambda x: "—" if x is None else f"{x:.3f}")
-        lines.append(f"| {cls} | {r['mutations']} | {r['dropped']} | {r['detected']} | {fmt(r['detection'])} | {fmt(r['collateral'])} |")
+        lines.append(f"| {cls} | {r['mutations']} | {r['sites']} | {r['dropped']} | {r['detected']} | {fmt(r['detection'])} | {fmt(r['collateral'])} |")
     worst = [o for o in outcomes if o.status == "missed" or o.collateral][:25]
     if worst:
         lines += ["", "## Missed or with collateral (offsets in the document text)", "",
@@ -449,8 +500,42 @@ def write_results(outcomes: list[Outcome], out_dir: Path, name: str, *, seed: in
             m = o.mutation
             codes = ", ".join(sorted({c.split()[0] for c in o.collateral}))
             lines.append(f"| {o.report} | {m.cls} | {m.start}–{m.end} | {o.status} | {codes} |")
-    path = out_dir / f"mutate-{name}.md"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out_dir / f"mutate-{name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return _write_index(out_dir)
+
+
+def _write_index(out_dir: Path) -> Path:
+    """``mutate.md`` and ``mutate.json``: every corpus run into this folder, one table each, so the
+    real and wild figures sit side by side (each run refreshes its own part)."""
+    runs = []
+    for p in sorted(out_dir.glob("mutate-*.json")):
+        try:
+            runs.append(json.loads(p.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    fmt = (lambda x: "—" if x is None else f"{x:.3f}")
+    lines = ["# Mutation results (`auditor eval --mutate`)", "",
+             "Detection: the expected finding appears at low or above near the change. Collateral: any "
+             "other new finding at low or above that is not a consequence of the change. Dropped: the "
+             "changed figure reads another way (ambiguous), not counted. Sites: distinct places changed "
+             "(a place is visited again with another change when a report has fewer places than asked "
+             "for). A class with no mutations has no place in that corpus where the fact is checkable "
+             "(a percentage whose base the text does not give is not). Per corpus: `mutate-NAME.md` "
+             "lists the missed mutations by offsets.", ""]
+    summary_out = {}
+    for run in runs:
+        name = run["corpus"]
+        summary_out[name] = {"seed": run["seed"], "per_class": run["per_class"], "classes": run["classes"]}
+        lines += [f"## {name} (seed {run['seed']}, up to {run['per_class']} per class per report)", "",
+                  "| class | mutations | sites | dropped | detected | detection | collateral |",
+                  "|---|---|---|---|---|---|---|"]
+        for cls, r in run["classes"].items():
+            lines.append(f"| {cls} | {r['mutations']} | {r.get('sites', '—')} | {r['dropped']} | {r['detected']} | {fmt(r['detection'])} "
+                         f"| {fmt(r['collateral'])} |")
+        lines.append("")
+    (out_dir / "mutate.json").write_text(json.dumps(summary_out, ensure_ascii=False, indent=1), encoding="utf-8")
+    path = out_dir / "mutate.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from auditor.checks.reconcile import claim_records
 from auditor.ingest import document_from_text, read_document
-from auditor.mutation import CLASSES, judge, plan, run_mutation_eval, run_mutations, summary
+from auditor.mutation import _LEGACY, CLASSES, judge, plan, run_mutation_eval, run_mutations, summary
 from auditor.pipeline import analyse, audit_document
+from auditor.template import load_template
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +22,9 @@ def corpus(tmp_path_factory) -> Path:
     generate_corpus(out, 4, 11, errors=0)
     generate_corpus(out, 2, 12, pairs=True, errors=0)
     return out
+
+
+_LEGACY_2019 = set(load_template("2021").legacy_labels)
 
 
 def _plans(corpus: Path):
@@ -58,7 +62,7 @@ def test_each_class_makes_its_kind_of_change(corpus):
             elif m.cls == "label_typo":
                 assert len(m.before) - len(m.after) in (0, 1) and m.before != m.after
             elif m.cls == "legacy_label":
-                assert m.after in ("规范性文件", "本年新制作数量", "对外公开总数量", "本年新公开数量")
+                assert (m.before, m.after) in _LEGACY and m.after in _LEGACY_2019 | {"规范性文件"}
             elif m.cls in ("narrative_cell", "narrative_sum"):
                 assert m.before.isdigit() and m.after.isdigit() and m.before != m.after
             elif m.cls == "restatement":
@@ -90,3 +94,46 @@ def test_generated_reports_mutations_are_caught_without_collateral(corpus, tmp_p
             assert r["collateral"] <= 0.1, (cls, r)
     assert run_mutation_eval(corpus, tmp_path, name="gen", per_class=1, seed=5) == 0
     assert (tmp_path / "mutate-gen.md").read_text(encoding="utf-8").startswith("# Mutation results")
+
+
+def test_a_partial_list_is_only_broken_past_its_total():
+    """其中 items may leave some out, so only a total below its parts, or a part pushed past the
+    total, is an error the text proves; each narrative_sum mutation here is one."""
+    text = ("一、总体情况\n2024年，本机关共收到政府信息公开申请10件，其中自然人申请6件，法人申请4件。"
+            "全年共召开新闻发布会5场。\n")
+    doc = document_from_text(text)
+    ctx = analyse(doc)
+    sums = [m for m in plan(ctx, claim_records(ctx), random.Random(1), 8) if m.cls == "narrative_sum"]
+    assert len(sums) >= 3
+    for m in sums:
+        values = {"total": 10, "parts": [6, 4]}
+        if m.start == text.index("10件"):
+            values["total"] = int(m.after)
+        else:
+            i = 0 if m.start == text.index("6件") else 1
+            values["parts"][i] = int(m.after)
+        assert sum(values["parts"]) > values["total"], m
+        mutated = document_from_text(m.apply(text))
+        assert judge(audit_document(doc), audit_document(mutated), analyse(mutated), m).status == "detected"
+
+
+def test_carry_over_mutations_break_last_years_figure(corpus):
+    from auditor.checks import CheckContext
+    from auditor.mutation import previous_of
+
+    seen = 0
+    for p in sorted(corpus.glob("*.txt")):
+        prev = previous_of(p)
+        if prev is None:
+            continue
+        ctx = analyse(read_document(p))
+        last = analyse(read_document(prev))
+        ctx = CheckContext(**{**ctx.__dict__, "previous": last})
+        for m in plan(ctx, claim_records(ctx), random.Random(2), 6):
+            if m.cls != "carry_over":
+                continue
+            seen += 1
+            assert m.cell.startswith("applications.carried_over.")
+            before = last.tables.cells[m.cell.replace(".carried_over.", ".carried_forward.")].value
+            assert float(m.before) == before and m.value != before
+    assert seen >= 2

@@ -90,7 +90,10 @@ def _anchor_fuzzy(chunks, spec: RowSpec, lo: int, hi: int) -> tuple[int, int, fl
     A row's label always ends where its numbers begin, so candidates are the suffixes of
     each text stretch before a run (``fuzz.ratio``, cut-off ``LABEL_CUTOFF``).
     """
-    targets = [t for t in {fold(spec.full_label), fold(spec.label)} if len(t) >= MIN_BARE_LABEL]
+    # the variants too, with and without the item number: a report writing the short form
+    # (（二）部分公开) mistypes the short form (（二）部公开), far from the long label in ratio
+    forms = {spec.full_label, spec.label, *spec.variants, *(spec.prefix + v for v in spec.variants if spec.prefix)}
+    targets = sorted(t for t in {fold(f) for f in forms} if len(t) >= MIN_BARE_LABEL)
     best = None
     for run, folded, offs in chunks:
         if run.start < lo or not folded:
