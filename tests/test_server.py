@@ -195,6 +195,27 @@ def test_mixed_load_never_fails_the_server(live):
             _error(resp)
 
 
+def test_concurrent_pdf_uploads_keep_the_server_up(live):
+    """Sixteen PDF uploads at once: PDFium is not thread-safe and used to crash the process
+    (issue 17, point 1); now every answer is the same 200 and the server still answers."""
+    sys.path.insert(0, str(Path(__file__).parent / "ingest"))
+    try:
+        from test_ingest_pdf import synthetic_report
+    finally:
+        sys.path.pop(0)
+    data = synthetic_report()
+
+    def send(i):
+        return live.post("/v1/audit", files={"file": (f"r{i}.pdf", data, "application/pdf")})
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(send, range(32)))
+    assert {r.status_code for r in answers} <= {200, 503}
+    ok = [r.json() for r in answers if r.status_code == 200]
+    assert ok and len({json.dumps(a["findings"], sort_keys=True) for a in ok}) == 1
+    assert live.get("/healthz").status_code == 200
+
+
 def test_timeout_and_saturation(monkeypatch):
     import auditor.pipeline
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -341,12 +342,23 @@ def _open(data: bytes) -> Any:
         raise InputError(f"PDF 文件损坏，无法打开（{type(exc).__name__}）。", code="E104") from None
 
 
+# PDFium is not thread-safe (its documentation: one thread at a time in the whole library); the
+# server reads uploads on worker threads, so every call into it, open to close, holds this lock.
+PDFIUM_LOCK = threading.Lock()
+
+
 def parse_pdf(data: bytes, *, source: str, sha256: str) -> Document:
     tail = data[-8192:]
     if b"%%EOF" not in tail:
         raise InputError("PDF 文件不完整（缺少文件结束标记 %%EOF，可能下载时被截断）。", code="E104")
+    with PDFIUM_LOCK:
+        npages, pages, heights, empty_pages, failed_pages, total_chars, bad_chars = _read_pages(data)
+    return _assemble(data, source, sha256, npages, pages, heights, empty_pages, failed_pages, total_chars,
+                     bad_chars)
+
+
+def _read_pages(data: bytes) -> tuple:
     pdfium, pdf = _open(data)
-    warnings: list[str] = []
     try:
         npages = len(pdf)
         if npages <= 0:
@@ -399,6 +411,12 @@ def parse_pdf(data: bytes, *, source: str, sha256: str) -> Document:
             pages.append(lines)
     finally:
         pdf.close()
+    return npages, pages, heights, empty_pages, failed_pages, total_chars, bad_chars
+
+
+def _assemble(data: bytes, source: str, sha256: str, npages: int, pages: list, heights: list, empty_pages: list,
+              failed_pages: list, total_chars: int, bad_chars: int) -> Document:
+    warnings: list[str] = []
     if failed_pages and len(failed_pages) == npages:
         raise InputError("PDF 文件损坏，所有页面都无法读取。", code="E104")
     if total_chars == 0:

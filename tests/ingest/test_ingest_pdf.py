@@ -327,3 +327,33 @@ def test_real_truncated_pdf_is_e104(tmp_path: Path) -> None:
     with pytest.raises(InputError) as ei:
         read_document(p)
     assert ei.value.code == "E104"
+
+
+def test_pdfium_is_entered_by_one_thread_at_a_time(monkeypatch) -> None:
+    """PDFium is not thread-safe: the server's worker threads read uploads at once, so every
+    call into it is serialized (issue 17, point 1). Without the lock the threads overlap here."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import auditor.ingest.pdf as pdf_mod
+
+    inside, most, guard = [0], [0], threading.Lock()
+    real = pdf_mod._page_chars
+
+    def watched(*args):
+        with guard:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        try:
+            time.sleep(0.02)
+            return real(*args)
+        finally:
+            with guard:
+                inside[0] -= 1
+
+    monkeypatch.setattr(pdf_mod, "_page_chars", watched)
+    data = synthetic_report()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        docs = list(pool.map(lambda _: document_from_bytes(data, filename="s.pdf"), range(12)))
+    assert most[0] == 1
+    assert len({d.text for d in docs}) == 1
