@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,6 +26,10 @@ from .tokens import NumTok, Run, TextTok, tokenize
 LABEL_CUTOFF = 72.0  # partial_ratio (0-100) below which a label is "not found"
 MIN_BARE_LABEL = 4  # a label searched without its item number must be at least this long
 TOL = 1e-6
+# No cell of these tables comes near 10^15 (the largest are fees in 万元 and permits, 10^8 at most);
+# a longer figure is no statistic, and past 4,300 digits Python will not even convert it.
+# Glued rows (表三, several cells written together) are bounded by the digit splitter instead.
+MAX_CELL_DIGITS = 15
 
 
 def _value(raw: str) -> int | float | None:
@@ -32,12 +37,13 @@ def _value(raw: str) -> int | float | None:
     if s in ("", "—", "--", "-", "/", "／", "—-", "——", "\\", "无"):
         return None
     try:
-        return int(s)
+        return int(s) if len(s) <= 4000 else None
     except ValueError:
         try:
-            return float(s)
+            v = float(s)
         except ValueError:
             return None
+        return v if math.isfinite(v) else None
 
 
 @dataclass
@@ -265,6 +271,10 @@ def _continues(text: str, run: Run) -> bool:
 def _read_run(text: str, table: str, row: _Row, cols: tuple[str, ...], run: Run, row_total: bool) -> None:
     n = len(cols)
     toks = _trimmed(run, n)
+    if any(len(t.raw.replace(",", "").split(".")[0]) > MAX_CELL_DIGITS for t in toks if not t.is_null) \
+            and (len(toks) >= n or not row_total):  # a row of separate cells; glued ones are split
+        row.reason = f"数值超过{MAX_CELL_DIGITS}位，超出统计数字的合理范围，无法读取"
+        return
     if len(toks) == n + 1 and row_total and all(_value(t.raw) is not None for t in toks):
         vals = [_value(t.raw) for t in toks]
         if abs(sum(vals[1:n - 1]) - vals[n - 1]) < TOL:  # a 法人或其他组织小计 column added locally
