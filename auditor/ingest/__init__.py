@@ -33,6 +33,7 @@ only when a file of that kind is read.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from auditor.errors import InputError
@@ -41,6 +42,7 @@ from auditor.ingest.text import MAX_TEXT_CHARS, document_from_plain_text, sha256
 
 __all__ = [
     "read_document",
+    "shown_name",
     "document_from_bytes",
     "document_from_text",
     "detect_kind",
@@ -140,6 +142,7 @@ def document_from_bytes(
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise InputError("输入不是字节数据。", code="E102")
     data = bytes(data)
+    filename = shown_name(filename)
     if len(data) == 0:
         raise InputError("文件是空的（0 字节）。", code="E101")
     if len(data) > max_bytes:
@@ -184,6 +187,23 @@ def document_from_bytes(
         raise _wrap(kind, exc) from None
 
 
+def shown_name(path: str | os.PathLike | bytes) -> str:
+    """A file name as it can be written anywhere (JSON, CSV, a terminal): bytes of the name that
+    are not UTF-8 (Python holds them as lone surrogates) shown escaped, ``b\\xff.txt``."""
+    s = os.fspath(path)
+    if isinstance(s, bytes):
+        return s.decode("utf-8", "backslashreplace")
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        pass
+    try:
+        return os.fsencode(s).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate surrogateescape did not make
+        return s.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a report file (text, HTML, DOCX or PDF) into a normalized Document."""
     p = Path(path)
@@ -202,7 +222,7 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(f"无法读取文件：{p}（{exc.strerror or exc}）", code="E111") from None
-    return document_from_bytes(data, filename=str(p), max_bytes=max_bytes)
+    return document_from_bytes(data, filename=shown_name(p), max_bytes=max_bytes)
 
 
 def document_from_text(text: str, *, source: str = "<text>") -> Document:
@@ -216,6 +236,16 @@ def document_from_text(text: str, *, source: str = "<text>") -> Document:
     if not text.strip():
         raise InputError("文本是空的。", code="E101")
     data = text.encode("utf-8", errors="surrogatepass")
+    warnings = []
+    lone = len(_LONE_SURROGATE.findall(text))
+    if lone:
+        # a text decoded with surrogateescape/surrogatepass: no later stage can encode these, and one
+        # replacement character each keeps every offset where it was
+        text = _LONE_SURROGATE.sub("\ufffd", text)
+        warnings.append(f"文本含有 {lone} 个无法编码的字符（孤立代理项），已替换为“\ufffd”。")
     return document_from_plain_text(
-        text, source=source, sha256=sha256_hex(data), size=len(data), encoding=None
+        text, source=source, sha256=sha256_hex(data), size=len(data), encoding=None, warnings=warnings
     )
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
