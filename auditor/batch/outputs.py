@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..checks.finding import SEVERITIES, SEVERITY_RANK
+from ..ingest import shown_name
 from ..render.csv import FINDING_COLUMNS, finding_rows
 from .tasks import Failure, write_json
 
@@ -25,8 +26,10 @@ def _cell(value):
     """Text a spreadsheet would run as a formula gets a leading apostrophe."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        value = shown_name(value)  # a file name that is not UTF-8 is shown escaped, never a crash
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
 
 
@@ -57,6 +60,8 @@ class ResultWriter:
         self.out = out
         self.reports_dir = out / "reports"
         self.reports_dir.mkdir(parents=True, exist_ok=True)
+        for stale in self.reports_dir.glob("*.tmp"):  # a run killed while writing (kill -9) left it
+            stale.unlink(missing_ok=True)
         self.tally = Tally()
         self._findings_fh = (out / "findings.csv").open("w", encoding="utf-8-sig", newline="")
         self._reports_fh = (out / "reports.csv").open("w", encoding="utf-8-sig", newline="")

@@ -193,7 +193,7 @@ def audit(task: AuditTask) -> AuditResult:
     """Audit one file, with last year's report and the batch's copy matches when there are any."""
 
     def work() -> dict:
-        from ..ingest import read_document
+        from ..ingest import read_document, shown_name
         from ..pipeline import audit_document
 
         doc = recall_document(task.cache_dir, task.path, task.sha256) or read_document(task.path,
@@ -205,7 +205,7 @@ def audit(task: AuditTask) -> AuditResult:
         report = audit_document(doc, previous=prev, config={"copies": task.copies} if task.copies else None,
                                 analyses=_ANALYSES)
         out = report.to_dict()
-        out["batch"] = {"previous": task.previous, "previous_sha256": task.previous_sha256,
+        out["batch"] = {"previous": shown_name(task.previous) if task.previous else None, "previous_sha256": task.previous_sha256,
                         "copied_share": task.copied_share}
         return out
 
@@ -225,8 +225,12 @@ def audit(task: AuditTask) -> AuditResult:
 def write_json(path: Path, value: dict) -> None:
     """Write atomically: a reader (or ``--resume``) never sees half a report."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")  # C encoder
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")  # C encoder
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # never a half-written report left behind
+        raise
 
 
 # --- the ingest cache: each file parsed once per batch -------------------------------------------
@@ -263,11 +267,12 @@ def recall_document(cache_dir: str | None, path: str, sha256: str | None):
     """The scanned Document of ``path`` (its content hash ``sha256``), or None."""
     if not cache_dir or not sha256:
         return None
+    from ..ingest import shown_name
     from ..ingest.document import Document, DocumentMeta
 
     try:
         d = json.loads(_cache_path(cache_dir, sha256, path).read_bytes().decode("utf-8", "surrogatepass"))
-        meta = DocumentMeta(str(Path(path)), sha256, d["input_kind"], d["encoding"], d["size"], d["pages"])
+        meta = DocumentMeta(shown_name(Path(path)), sha256, d["input_kind"], d["encoding"], d["size"], d["pages"])
         return Document(d["text"], meta, warnings=tuple(d["warnings"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
