@@ -95,6 +95,7 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
     claims = claim_records(ctx)
     report = Report(
         source=doc.meta.source, sha256=doc.meta.sha256, input_kind=doc.meta.input_kind, text=doc.text,
+        size=doc.meta.size,
         title=ctx.facts.title, agency=ctx.facts.agency, year=ctx.facts.year, format=ctx.facts.format,
         encoding=doc.meta.encoding, findings=findings, claims=claims, tables=ctx.tables.flat(),
         coverage=coverage(ctx, claims), errors=errors, warnings=warnings, model=model_name, tool_version=__version__)

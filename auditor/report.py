@@ -28,6 +28,7 @@ class Report:
     timing_ms: float = 0.0
     model: str | None = None
     tool_version: str = ""
+    size: int | None = None  # bytes of the file read (SARIF artifact.length); not in the JSON contract
 
     def count(self, at_least: str) -> int:
         floor = SEVERITY_RANK[at_least]

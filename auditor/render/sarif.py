@@ -30,8 +30,19 @@ class LineIndex:
         return line + 1, offset - self.starts[line] + 1
 
 
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
 def artifact_uri(source: str) -> str:
-    return quote(source.replace("\\", "/"), safe="/:@!$&'()*+,;=-._~")
+    """A URI reference that names the file and nothing else: an absolute path becomes a ``file:``
+    URI (``C:\\reports\\a.txt`` -> ``file:///C:/reports/a.txt``), anything else a relative
+    reference whose colons are escaped, so ``javascript:alert(1).txt`` can never read as a scheme."""
+    path = source.replace("\\", "/")
+    if _DRIVE.match(source):
+        return "file:///" + path[:2] + quote(path[2:], safe="/!$&'()*+,;=-._~@")
+    if path.startswith("/"):
+        return "file://" + quote(path, safe="/!$&'()*+,;=-._~@")
+    return quote(path, safe="/!$&'()*+,;=-._~@")
 
 
 def _region(lines: LineIndex, start: int, end: int, text: str) -> dict:
@@ -123,7 +134,7 @@ def sarif_log(report, *, baseline: str | Path | None = None) -> dict:
     notifications = [{"level": "error", "message": {"text": str(e.get("error", ""))},
                       "descriptor": {"id": str(e.get("code", "unknown"))}} for e in report.errors]
     notifications += [{"level": "warning", "message": {"text": w}} for w in report.warnings]
-    artifact: dict = {"location": {"uri": uri}, "length": len(report.text),
+    artifact: dict = {"location": {"uri": uri}, "length": report.size if report.size is not None else -1,
                       "properties": {"title": report.title, "agency": report.agency, "year": report.year,
                                      "format": report.format, "inputKind": report.input_kind}}
     if report.sha256:

@@ -77,8 +77,35 @@ def test_synthetic_log_is_valid_and_precise(validator):
     assert [r["level"] for r in (first, second, third)] == ["error", "note", "note"]
     assert second["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "予以公开5件"
     assert "region" not in third["locations"][0]["physicalLocation"]
-    assert first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "C:/%E6%8A%A5%E5%91%8A%20%E7%9B%AE%E5%BD%95/a%20b.txt"
+    assert first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "file:///C:/%E6%8A%A5%E5%91%8A%20%E7%9B%AE%E5%BD%95/a%20b.txt"
     assert run["invocations"][0]["executionSuccessful"] is False
+
+
+@pytest.mark.parametrize("source,uri", [
+    ("javascript:alert(1).txt", "javascript%3Aalert(1).txt"),
+    ("C:\\reports\\a.txt", "file:///C:/reports/a.txt"),
+    ("/srv/报告.txt", "file:///srv/%E6%8A%A5%E5%91%8A.txt"),
+    ("sub/a:b.txt", "sub/a%3Ab.txt"),
+])
+def test_a_source_name_never_becomes_another_scheme(source, uri):
+    """Issue 17, point 9: a file named javascript:alert(1).txt was written as a javascript: URI."""
+    from urllib.parse import urlsplit
+
+    from auditor.render.sarif import artifact_uri
+
+    assert artifact_uri(source) == uri
+    assert urlsplit(uri).scheme in ("", "file")
+
+
+def test_artifact_length_is_the_files_bytes(validator, tmp_path, mini_text):
+    """SARIF's artifact.length counts bytes of the file, not characters of the text."""
+    from auditor.pipeline import audit_path
+
+    path = tmp_path / "mini.txt"
+    path.write_text(mini_text, encoding="utf-8")
+    log = json.loads(render_sarif(audit_path(path)))
+    validator.validate(log)
+    assert log["runs"][0]["artifacts"][0]["length"] == path.stat().st_size != len(mini_text)
 
 
 def test_rules_come_from_the_registry(validator):
