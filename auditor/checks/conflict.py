@@ -8,6 +8,7 @@ or an "all N" restatement (全部13个政务新媒体) of a count given before.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import accumulate
 
 import regex
 
@@ -60,7 +61,7 @@ def _head(claim: Claim, ctx: CheckContext) -> str:
 
 def _right_head(claim: Claim, ctx: CheckContext) -> str:
     """The words right after the unit (23个政务新媒体实行…), for counts written before their noun."""
-    right = "".join(ctx.text[claim.end:claim.sentence[1]].split())
+    right = "".join(ctx.text[claim.end:min(claim.sentence[1], claim.end + 200)].split())
     return _CLAUSE_BREAK.split(right)[0][:12]
 
 
@@ -77,7 +78,7 @@ def _shared_noun(x: str, y: str) -> str:
 
 def _left(ctx: CheckContext, c: Claim, width: int = 16) -> str:
     """The ``width`` characters before the number, without the line breaks of wrapped text (主⏎动公开)."""
-    return "".join(ctx.text[c.sentence[0]:c.number[0]].split())[-width:]
+    return "".join(ctx.text[max(c.sentence[0], c.number[0] - 8 * width):c.number[0]].split())[-width:]
 
 
 def _is_whole(ctx: CheckContext, c: Claim) -> bool:
@@ -102,8 +103,10 @@ def _part_exceeds_whole(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str)
     return part.value > whole.value
 
 
-def _part_of(ctx: CheckContext, a: Claim, b: Claim) -> bool:
+def _part_of(ctx: CheckContext, a: Claim, b: Claim, nonspace: list[int]) -> bool:
     """累计公开信息1770条，其中本年度公开202条: b is introduced as a part of a."""
+    if not 0 <= nonspace[b.number[0]] - nonspace[a.end] <= 40:
+        return False
     between = "".join(ctx.text[a.end:b.number[0]].split())
     return len(between) <= 40 and bool(_PART_OPENER.search(between)) and b.value <= a.value
 
@@ -143,7 +146,7 @@ def _says_all(ctx: CheckContext, c: Claim) -> bool:
     left = _left(ctx, c, 4)
     if _ALL_BEFORE.search(left):
         return True
-    return "对" not in left and bool(_ALL_AFTER.search(ctx.text[c.end:c.sentence[1]]))
+    return "对" not in left and bool(_ALL_AFTER.search(ctx.text[c.end:min(c.sentence[1], c.end + 40)]))
 
 
 def _item_topic(ctx: CheckContext, c: Claim) -> str | None:
@@ -172,12 +175,13 @@ def _same_scale(a: Claim, b: Claim) -> bool:
     return min(a.value, b.value) >= SAME_SCALE * max(a.value, b.value)
 
 
-def _subject_proof(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str) -> str | None:
-    """"proven" when the wording proves the two figures one quantity, "suggested" when it only suggests it."""
+def _subject_proof(ctx: CheckContext, a: Claim, b: Claim, ha: str, hb: str, na: str, nb: str) -> str | None:
+    """"proven" when the wording proves the two figures one quantity, "suggested" when it only suggests it.
+    ``ha``/``hb`` are their heads, ``na``/``nb`` their nouns (``_noun``)."""
     if ("依申请" in ha) != ("依申请" in hb):
         return None  # disclosure on request is never a part or a restatement of proactive disclosure
     same_head = len(ha) >= 4 and len(hb) >= 4 and ha[-4:] == hb[-4:]
-    noun = same_head or bool(_shared_noun(ha[-8:] + "|" + _right_head(a, ctx), hb[-8:] + "|" + _right_head(b, ctx)))
+    noun = same_head or bool(_shared_noun(na, nb))
     if same_head:
         specific_a = {ha[k:k + 2] for k in range(len(ha) - 1)} - {hb[-4:][k:k + 2] for k in range(3)}
         specific_b = {hb[k:k + 2] for k in range(len(hb) - 1)}
@@ -196,23 +200,58 @@ def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
     """Untabled figures of one subject given two different exact values in different sentences:
     the same head and a shared specific word (审计信息栏目/专栏 公开信息), a part larger than its
     whole, or an "all N" restatement of the same noun is a contradiction (provable); other near-equal
-    counts of one noun (政务新媒体24个 … 对23个政务新媒体实行监测) are worth a look, not proof."""
+    counts of one noun (政务新媒体24个 … 对23个政务新媒体实行监测) are worth a look, not proof.
+
+    Each figure is reported once, against the first earlier figure it contradicts. Only figures that
+    share a four-character run of their nouns (or both name published information) are compared,
+    the ``MAX_PARTNERS`` nearest of them: the work stays linear in the text however many figures of
+    one noun it holds."""
     pool = [c for c in ctx.claims if not c.candidates and c.kind == "count" and c.role in ("plain", "total")
             and not c.approx and c.unit]
-    heads = {id(c): _head(c, ctx) for c in pool}
-    for i, a in enumerate(pool):
-        for b in pool[i + 1:]:
-            if b.sentence == a.sentence or b.unit != a.unit or b.value == a.value or _part_of(ctx, a, b):
+    heads = [_head(c, ctx) for c in pool]
+    nouns = [_noun(c, ctx, h) for c, h in zip(pool, heads)]
+    nonspace = _nonspace_prefix(ctx.text)
+    earlier: dict[tuple, list[int]] = {}
+    for j, b in enumerate(pool):
+        keys = _subject_keys(ctx, b, heads[j], nouns[j])
+        partners = sorted({i for key in keys for i in earlier.get(key, ())[-MAX_PARTNERS:]})[-MAX_PARTNERS:]
+        for key in keys:
+            earlier.setdefault(key, []).append(j)
+        for i in partners:
+            a = pool[i]
+            if b.sentence == a.sentence or b.value == a.value or _part_of(ctx, a, b, nonspace):
                 continue
-            if _item_topic(ctx, a) != _item_topic(ctx, b) or _to_date(ctx, a) != _to_date(ctx, b):
-                continue
-            proof = _subject_proof(ctx, a, b, heads[id(a)], heads[id(b)])
+            proof = _subject_proof(ctx, a, b, heads[i], heads[j], nouns[i], nouns[j])
             if proof is None:
                 continue
             yield ctx.finding("NT004", stated=plain_number(b.value), expected=plain_number(a.value),
                               evidence=[ctx.text_ev(a.start, a.end), ctx.text_ev(b.start, b.end)],
                               first=a.quote.replace("\n", ""), second=b.quote.replace("\n", ""),
                               facts={"linked": False, "provable": proof == "proven"})
+            break
+
+
+MAX_PARTNERS = 64  # earlier figures of the same noun a figure is compared with
+
+
+def _noun(c: Claim, ctx: CheckContext, head: str) -> str:
+    """What a figure counts: the end of its head and the words after its unit."""
+    return head[-8:] + "|" + _right_head(c, ctx)
+
+
+def _subject_keys(ctx: CheckContext, c: Claim, head: str, noun: str) -> set[tuple]:
+    """The buckets a figure is compared within: its unit, item topic and stock-or-flow, with each
+    four-character run of its noun (any shared noun contains one), or "published information"."""
+    scope = (c.unit, _item_topic(ctx, c), _to_date(ctx, c))
+    keys = {(*scope, noun[k:k + 4]) for k in range(len(noun) - 3)}
+    if _PUBLISHED_INFO.search(head):
+        keys.add((*scope, "published"))
+    return keys
+
+
+def _nonspace_prefix(text: str) -> list[int]:
+    """count[k] = non-whitespace characters in text[:k]."""
+    return [0, *accumulate(not ch.isspace() for ch in text)]
 
 
 def _linked_conflicts(ctx: CheckContext) -> Iterator[Finding]:
