@@ -102,3 +102,34 @@ def test_a_killed_runs_leftovers_are_cleaned_by_a_plain_rerun(tmp_path):
     assert not (out / INGEST_CACHE).exists()
     assert not list((out / "reports").glob("*.tmp"))
     assert (out / "reports" / "a.txt.json").exists()
+
+
+def test_a_folder_named_auditor_in_the_current_directory_does_not_shadow_the_package(tmp_path):
+    """Point 10: run from the folder holding a checkout named ``auditor``, the workers (started as
+    ``python -c``, the current directory first on their path) imported that folder as a namespace
+    package and every file failed with E900; the summary still printed a speed."""
+    import subprocess
+
+    (tmp_path / "auditor" / "auditor").mkdir(parents=True)  # a checkout: no __init__.py at its top
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(_mini(), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSAFEPATH")}
+    script = Path(sys.executable).parent / "auditor"  # the console script, as the README runs it
+    if not script.exists():
+        pytest.skip("the auditor console script is not installed next to this interpreter")
+    run = subprocess.run([str(script), "batch", "in", "--out", "out", "-j", "2"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    rows = list(csv.DictReader((tmp_path / "out" / "reports.csv").open(encoding="utf-8-sig")))
+    assert [r["status"] for r in rows] == ["ok"], rows
+    assert run.returncode in (0, 1), run.stderr
+
+
+def test_a_batch_that_failed_every_file_prints_no_speed(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    sink = tmp_path / "summary.txt"
+    with sink.open("w", encoding="utf-8") as fh:
+        assert run_batch([tmp_path / "in"], out, console=Console(file=fh, width=120)) == 3
+    summary = sink.read_text(encoding="utf-8")
+    assert "处理失败" in summary and "速度" not in summary

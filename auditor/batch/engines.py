@@ -13,12 +13,15 @@ they complete. Neither lets one file end the batch:
 """
 from __future__ import annotations
 
+import os
 import signal
 import time
 from collections import deque
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import count
+from pathlib import Path
 
 from .tasks import E_INTERNAL, Failure, crash_failure, preload, set_start_hook, timeout_failure
 
@@ -101,6 +104,35 @@ class _Worker:
     last: object = None  # what the last task sent to it was (``chain``)
 
 
+@contextmanager
+def _children_import_this_package() -> Iterator[None]:
+    """Workers start as ``python -c …``, with the current directory first on their path. Run from
+    the folder that holds a checkout named ``auditor`` (an editable install), they imported that
+    folder as a namespace package and failed every file with E900. While a worker (or the
+    forkserver) starts, the directory this package lives in goes on its path (a regular package
+    beats a namespace one wherever it is), and from Python 3.11 the current directory is left off
+    (PYTHONSAFEPATH). Our own environment is restored after."""
+    import site
+
+    import auditor
+
+    home = str(Path(auditor.__file__).resolve().parent.parent)
+    installed = {str(Path(d).resolve()) for d in [*site.getsitepackages(), site.getusersitepackages()]}
+    saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "PYTHONSAFEPATH")}
+    paths = [p for p in (saved["PYTHONPATH"] or "").split(os.pathsep) if p]
+    if home not in installed and home not in paths:  # a site-packages early on the path could shadow the stdlib
+        os.environ["PYTHONPATH"] = os.pathsep.join([home, *paths])
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 class LocalEngine:
     """Worker processes of our own, one pipe each, driven from the parent's one thread: no
     executor threads to wake per task. With a forkserver (spawn where there is none) the server
@@ -148,7 +180,8 @@ class LocalEngine:
         self._board[2 * index] = -1
         mine, theirs = self._mp.Pipe()
         proc = self._mp.Process(target=_worker_main, args=(theirs, self._board, index), daemon=True)
-        proc.start()
+        with _children_import_this_package():
+            proc.start()
         theirs.close()
         return _Worker(index, proc, mine)
 

@@ -130,8 +130,8 @@ def print_summary(console, tally: Tally, seconds: float, out: Path) -> None:
     names = {"high": "严重问题", "medium": "中等问题", "low": "轻微问题", "info": "提示"}
     rows += [(names[level], tally.severities.get(level, 0)) for level in SEVERITIES]
     rows += [("疑似照搬段落", tally.copied), ("用时（秒）", f"{seconds:.1f}")]
-    if seconds > 0:
-        rows.append(("速度（份/秒）", f"{(tally.audited + tally.failed) / seconds:.2f}"))
+    if seconds > 0 and tally.audited:  # reports audited, not failures: a batch that failed every file has no speed
+        rows.append(("速度（份/秒）", f"{tally.audited / seconds:.2f}"))
     for label, value in rows:
         table.add_row(label, str(value))
     for code, n in tally.failures.most_common(5):
