@@ -106,9 +106,10 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
 def audit_path(path: str | Path, *, previous: str | Path | None = None, **kw) -> Report:
     from .ingest import read_document
 
-    limit = option(kw.get("config") or defaults(), "limits", "max_input_bytes")
-    prev = read_document(previous, max_bytes=limit) if previous else None
-    return audit_document(read_document(path, max_bytes=limit), previous=prev, **kw)
+    config = kw.get("config") or defaults()
+    limits = {"max_bytes": option(config, "limits", "max_input_bytes"), "max_chars": option(config, "limits", "max_text_chars")}
+    prev = read_document(previous, **limits) if previous else None
+    return audit_document(read_document(path, **limits), previous=prev, **kw)
 
 
 def audit_text(text: str, *, filename: str | None = None, previous: str | None = None, **kw) -> Report:

@@ -12,7 +12,8 @@ import pytest
 from rich.console import Console
 
 from auditor.batch import INGEST_CACHE, run_batch
-from auditor.ingest import document_from_text, shown_name
+from auditor.errors import InputError
+from auditor.ingest import document_from_text, read_document, shown_name
 from auditor.pipeline import audit_text
 from auditor.render import render
 
@@ -133,3 +134,102 @@ def test_a_batch_that_failed_every_file_prints_no_speed(tmp_path):
         assert run_batch([tmp_path / "in"], out, console=Console(file=fh, width=120)) == 3
     summary = sink.read_text(encoding="utf-8")
     assert "处理失败" in summary and "速度" not in summary
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8"?>'
+                  '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                  '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                  '<Default Extension="xml" ContentType="application/xml"/>'
+                  '<Override PartName="/word/document.xml" ContentType="application/'
+                  'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+_RELS = ('<?xml version="1.0" encoding="UTF-8"?>'
+         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+         '<Relationship Id="rId1" Target="word/document.xml" '
+         'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+         '</Relationships>')
+
+
+def _docx(paragraph: str, count: int) -> bytes:
+    """A minimal DOCX whose body is ``count`` paragraphs of one pattern, ``{n}`` a random number in
+    each (so that it compresses about 20 times, under the bomb rule's 100), written streaming."""
+    import io
+    import random
+    import zipfile
+
+    rng = random.Random(7)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        zf.writestr("_rels/.rels", _RELS)
+        with zf.open("word/document.xml", "w") as fh:
+            fh.write(f'<?xml version="1.0" encoding="UTF-8"?><w:document {_W}><w:body>'.encode())
+            for _ in range(count // 1000):
+                fh.write("".join(paragraph.replace("{n}", str(rng.randrange(10**6))) for _ in range(1000)).encode())
+            fh.write(b"</w:body></w:document>")
+    return buf.getvalue()
+
+
+def _peak_reading(path: Path) -> tuple[str, int]:
+    """(outcome, MB of peak memory above the interpreter with the readers imported) of reading one
+    file in a fresh process."""
+    import subprocess
+
+    code = ("import resource, sys\n"
+            "import lxml.etree, docx\n"
+            "from auditor.ingest import read_document\n"
+            "from auditor.errors import InputError\n"
+            "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "try:\n    doc = read_document(sys.argv[1]); outcome = f'ok {len(doc.text)}'\n"
+            "except InputError as e:\n    outcome = e.code\n"
+            "print(outcome, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024)\n")
+    run = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    outcome, mb = run.stdout.rsplit(maxsplit=1)
+    return outcome, int(mb)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kilobytes on Linux only")
+def test_a_docx_of_much_xml_and_little_text_is_read_in_little_memory(tmp_path):
+    """Point 7: a body of 38 MB of XML under the bomb rules (ratio and total) was read into one
+    lxml tree, ten times its size; now one paragraph at a time."""
+    heavy = ('<w:p><w:pPr><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="宋体" w:hAnsi="宋体"/>'
+             '<w:b/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr><w:t>{n}</w:t></w:r></w:p>')
+    data = _docx(heavy, 200_000)
+    path = tmp_path / "heavy.docx"
+    path.write_bytes(data)
+    outcome, mb = _peak_reading(path)
+    assert outcome.startswith("ok ") and int(outcome.split()[1]) > 300_000
+    assert mb < 150, f"reading took {mb} MB above the interpreter"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kilobytes on Linux only")
+def test_a_docx_of_more_text_than_can_be_audited_stops_being_read(tmp_path):
+    text = '<w:p><w:r><w:t>本年度主动公开政府信息{n}条，其中规章三件、规范性文件十七件。</w:t></w:r></w:p>'
+    path = tmp_path / "long.docx"
+    path.write_bytes(_docx(text, 200_000))
+    outcome, mb = _peak_reading(path)
+    assert outcome == "E114"
+    assert mb < 150, f"reading took {mb} MB above the interpreter"
+
+
+def test_a_docx_member_larger_than_its_declared_size_is_refused_while_read(tmp_path):
+    """Point 7: zip headers that declare a member smaller than its data. The bytes really
+    decompressed are what is counted, never the writer's claim."""
+    import struct
+
+    data = bytearray(_docx('<w:p><w:r><w:t>{n}</w:t></w:r></w:p>', 100_000))
+    name = b"word/document.xml"
+    # (signature, offset of the uncompressed size, of the name length, of the name): local header, central directory
+    for sig, size_at, len_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+        at = data.find(sig)
+        while at != -1:
+            name_len = struct.unpack_from("<H", data, at + len_at)[0]
+            if bytes(data[at + name_at:at + name_at + name_len]) == name:
+                struct.pack_into("<I", data, at + size_at, 1000)
+            at = data.find(sig, at + 4)
+    path = tmp_path / "lies.docx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError) as ei:
+        read_document(path)
+    assert ei.value.code in ("E105", "E106")

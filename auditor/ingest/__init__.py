@@ -38,7 +38,7 @@ from pathlib import Path
 
 from auditor.errors import InputError
 from auditor.ingest.document import Block, Document, DocumentMeta, RawCell, RawTable
-from auditor.ingest.text import MAX_TEXT_CHARS, document_from_plain_text, sha256_hex
+from auditor.ingest.text import DEFAULT_MAX_CHARS, MAX_TEXT_CHARS, document_from_plain_text, sha256_hex
 
 __all__ = [
     "read_document",
@@ -136,9 +136,12 @@ def _wrap(kind: str, exc: Exception) -> InputError:
 
 
 def document_from_bytes(
-    data: bytes, *, filename: str = "<bytes>", max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes, *, filename: str = "<bytes>", max_bytes: int = DEFAULT_MAX_BYTES,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Document:
-    """Read a report from raw bytes; ``filename`` gives the extension and ``meta.source``."""
+    """Read a report from raw bytes; ``filename`` gives the extension and ``meta.source``.
+    A DOCX stops being read past ``max_chars`` characters of text (E114), as the analysis would
+    refuse it anyway: what is never built takes no memory."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise InputError("输入不是字节数据。", code="E102")
     data = bytes(data)
@@ -166,7 +169,7 @@ def document_from_bytes(
                 raise InputError(
                     "文件是 zip 压缩包但不是 Word 文档（DOCX），无法审查。", code="E102"
                 )
-            return parse_docx(data, source=filename, sha256=digest)
+            return parse_docx(data, source=filename, sha256=digest, max_chars=max_chars)
         if kind == "html":
             from auditor.ingest.html import parse_html
 
@@ -204,7 +207,8 @@ def shown_name(path: str | os.PathLike | bytes) -> str:
         return s.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                  max_chars: int = DEFAULT_MAX_CHARS) -> Document:
     """Read a report file (text, HTML, DOCX or PDF) into a normalized Document."""
     p = Path(path)
     try:
@@ -222,7 +226,7 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(f"无法读取文件：{p}（{exc.strerror or exc}）", code="E111") from None
-    return document_from_bytes(data, filename=shown_name(p), max_bytes=max_bytes)
+    return document_from_bytes(data, filename=shown_name(p), max_bytes=max_bytes, max_chars=max_chars)
 
 
 def document_from_text(text: str, *, source: str = "<text>") -> Document:

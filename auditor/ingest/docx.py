@@ -1,9 +1,11 @@
-"""DOCX -> Document (python-docx for the package, its lxml tree for the body).
+"""DOCX -> Document (the parts read with lxml, the body streamed one block at a time).
 
 * Before anything is decompressed, the zip directory is checked: more than
   ``MAX_UNCOMPRESSED`` bytes in total, more than ``MAX_ENTRIES`` members, or a member whose
   declared size is over ``RATIO_MIN_SIZE`` and ``MAX_RATIO`` times its compressed size is a
-  zip bomb (E106). Declared sizes are enforced by ``zipfile`` when reading.
+  zip bomb (E106). The directory is the writer's claim: while reading, the bytes really
+  decompressed are counted (``MAX_PART_BYTES``, ``MAX_BLOCK_BYTES``), and the text built stops
+  at the analysis limit (E114), so memory stays near one paragraph or table.
 * Body children in document order (paragraphs and tables, also inside content controls).
   Paragraph text: w:t runs, w:tab -> space, w:br/w:cr -> new line; deleted/moved-from text,
   field instructions and mc:Fallback duplicates are skipped. Automatic list numbers
@@ -22,7 +24,7 @@ from typing import Any
 
 from auditor.errors import InputError
 from auditor.ingest.document import Document, DocumentMeta
-from auditor.ingest.text import CellSpec, DocBuilder, clean_inline, is_cjk, join_fragments
+from auditor.ingest.text import DEFAULT_MAX_CHARS, CellSpec, DocBuilder, clean_inline, is_cjk, join_fragments
 
 __all__ = ["parse_docx", "inspect_zip", "is_docx_zip", "MAX_UNCOMPRESSED", "MAX_RATIO"]
 
@@ -439,8 +441,9 @@ class _DocxReader:
                 rows.append(specs)
         return rows
 
-    def read_body(self, body: Any, builder: DocBuilder) -> None:
-        for el in _children(body):
+    def read_block(self, block: Any, builder: DocBuilder) -> None:
+        """One child of the body (a content control may hold several blocks)."""
+        for el in _children([block]):
             if el.tag == W + "p":
                 for line in self.paragraph_text_lines(el):
                     builder.add_paragraph(line, clean=False)
@@ -450,51 +453,107 @@ class _DocxReader:
                 builder.warnings.append("DOCX 含有嵌入的外部内容（altChunk），这部分内容未读取。")
 
 
-def _load_parts(data: bytes) -> tuple[Any, Any | None, Any | None]:
-    """(body element, numbering element, styles element)."""
-    import docx  # lazy: heavy import
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except ValueError:
-        # e.g. .docm / .dotx content types that python-docx refuses: read the XML directly
-        from docx.oxml.parser import parse_xml
-
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            root = parse_xml(zf.read("word/document.xml"))
-        body = root.find(W + "body")
-        if body is None:
-            raise _zip_error("DOCX 文件损坏（word/document.xml 中没有正文）。") from None
-        return body, None, None
-    except PackageNotFoundError:
-        raise _zip_error("DOCX 文件损坏（无法识别为 Word 文档包）。") from None
-    part = document.part
-    numbering_el = styles_el = None
-    try:
-        numbering_el = part.numbering_part.element
-    except Exception:  # no numbering part
-        numbering_el = None
-    try:
-        styles_el = document.styles.element
-    except Exception:
-        styles_el = None
-    return document.element.body, numbering_el, styles_el
+MAX_PART_BYTES = MAX_UNCOMPRESSED  # bytes decompressed from word/document.xml, counted while reading
+MAX_BLOCK_BYTES = 32_000_000  # XML of one paragraph or table (a statutory table takes ~300 kB)
+MAX_AUX_BYTES = 20_000_000  # styles, numbering, relationships: read whole, so kept small
+_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
-def parse_docx(data: bytes, *, source: str, sha256: str) -> Document:
+class _Counted(io.RawIOBase):
+    """A zip member read through a count of the bytes it really decompresses to: the zip
+    directory's sizes are the writer's claims, and a member may hold more than it declares."""
+
+    def __init__(self, fh: Any, limit: int, name: str) -> None:
+        self.fh, self.limit, self.name, self.total = fh, limit, name, 0
+        self.block_start = 0  # where the block being read began (``_read_body``)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: Any) -> int:
+        n = self.fh.readinto(buf)
+        self.total += n
+        if self.total > self.limit:
+            raise InputError(f"DOCX 内的 {self.name} 解压后超过 {self.limit} 字节（疑似压缩炸弹），拒绝处理。",
+                             code="E106")
+        if self.total - self.block_start > MAX_BLOCK_BYTES:
+            raise InputError(f"DOCX 中一个段落或表格的 XML 超过 {MAX_BLOCK_BYTES} 字节，疑似构造的恶意文件，拒绝处理。",
+                             code="E106")
+        return n
+
+
+def _parser() -> Any:
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False)
+
+
+def _read_aux(zf: zipfile.ZipFile, name: str | None) -> Any | None:
+    """A small part (styles, numbering, relationships) as a tree, or None when absent."""
+    from lxml import etree
+
+    if not name or name not in zf.NameToInfo:
+        return None
+    with zf.open(name) as fh:
+        return etree.parse(_Counted(fh, MAX_AUX_BYTES, name), _parser()).getroot()
+
+
+def _related_parts(zf: zipfile.ZipFile) -> tuple[str | None, str | None]:
+    """(numbering part, styles part) named by the main document's relationships."""
+    found = {"numbering": "word/numbering.xml", "styles": "word/styles.xml"}
+    rels = _read_aux(zf, "word/_rels/document.xml.rels")
+    if rels is not None:
+        for rel in rels.iter(_RELS_NS + "Relationship"):
+            kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
+            target = (rel.get("Target") or "").lstrip("/")
+            if kind in found and target and rel.get("TargetMode") != "External":
+                found[kind] = target if target.startswith("word/") else "word/" + target
+    return found["numbering"], found["styles"]
+
+
+def _read_body(zf: zipfile.ZipFile, reader: "_DocxReader", builder: DocBuilder, max_chars: int) -> None:
+    """The body, one block at a time: each paragraph or table is read when its end tag arrives and
+    then dropped, so memory holds one block, not the tree of the whole document (190 MB of XML
+    once took 4 GB). Stops at ``max_chars`` characters of text; a single block of more than
+    ``MAX_BLOCK_BYTES`` of XML is refused while it is being read."""
+    from lxml import etree
+
+    with zf.open("word/document.xml") as fh:
+        counted = _Counted(fh, MAX_PART_BYTES, "word/document.xml")
+        stream = io.BufferedReader(counted, 1 << 16)
+        seen_body = False
+        for _, el in etree.iterparse(stream, events=("end",), tag=_BLOCK_TAGS, resolve_entities=False,
+                                     no_network=True, load_dtd=False):
+            body = el.getparent()
+            if body is None or body.tag != W + "body":
+                continue  # a paragraph inside a table or a content control: read with its block
+            seen_body = True
+            reader.read_block(el, builder)
+            body.remove(el)
+            counted.block_start = counted.total
+            if builder.chars > max_chars:
+                raise InputError(f"正文过长（读取到第 {builder.chars} 个字符时已超过上限 {max_chars}），不予审核",
+                                 code="E114")
+        if not seen_body and builder.empty:
+            raise _zip_error("DOCX 文件损坏（word/document.xml 中没有正文）。")
+
+
+_BLOCK_TAGS = [W + t for t in ("p", "tbl", "sdt", "customXml", "smartTag", "ins", "moveTo", "altChunk")]
+
+
+def parse_docx(data: bytes, *, source: str, sha256: str, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
     zf = inspect_zip(data)
     if not is_docx_zip(zf):
         raise _zip_error("DOCX 文件损坏（压缩包中缺少 word/document.xml）。")
+    builder = DocBuilder()
     try:
-        body, numbering_el, styles_el = _load_parts(data)
+        numbering_name, styles_name = _related_parts(zf)
+        reader = _DocxReader(_Numbering(_read_aux(zf, numbering_name), _read_aux(zf, styles_name)))
+        _read_body(zf, reader, builder, max_chars)
     except InputError:
         raise
-    except Exception as exc:  # lxml syntax errors, KeyError for missing parts, ...
+    except Exception as exc:  # lxml syntax errors, a CRC that does not match, ...
         raise _zip_error(f"DOCX 文件损坏（{type(exc).__name__}: {exc}）。") from None
-    builder = DocBuilder()
-    reader = _DocxReader(_Numbering(numbering_el, styles_el))
-    reader.read_body(body, builder)
     if builder.empty:
         raise InputError("DOCX 文档中没有文字内容。", code="E101")
     meta = DocumentMeta(source=source, sha256=sha256, input_kind="docx", encoding=None, size=len(data))

@@ -35,9 +35,13 @@ __all__ = [
     "DocBuilder",
     "document_from_plain_text",
     "MAX_TEXT_CHARS",
+    "DEFAULT_MAX_CHARS",
 ]
 
 MAX_TEXT_CHARS = 50_000_000
+# The analysis refuses a text longer than this (limits.max_text_chars, E114); the DOCX, HTML and
+# PDF readers stop building one as soon as it is longer.
+DEFAULT_MAX_CHARS = 2_000_000
 
 _REMOVE = "\ufeff\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\u00ad"
 _TRANS: dict[int, str | None] = {ord(c): None for c in _REMOVE}
@@ -151,6 +155,10 @@ class DocBuilder:
     @property
     def empty(self) -> bool:
         return not self._parts
+
+    @property
+    def chars(self) -> int:
+        return self._pos
 
     def _emit(self, line: str) -> int:
         if self._parts:
