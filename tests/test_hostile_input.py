@@ -233,3 +233,25 @@ def test_a_docx_member_larger_than_its_declared_size_is_refused_while_read(tmp_p
     with pytest.raises(InputError) as ei:
         read_document(path)
     assert ei.value.code in ("E105", "E106")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kilobytes on Linux only")
+def test_an_html_page_of_millions_of_tags_is_refused_before_it_is_parsed(tmp_path):
+    """The parser's tree of a 45 MB page of table cells took 1.3 GB, the walk over it 2.7 GB and
+    32 s; the page is refused on its count of tags."""
+    path = tmp_path / "tags.html"
+    path.write_text("<html><body><table>" + "<tr><td>1</td><td>2</td></tr>" * 110_000 + "</table></body></html>",
+                    encoding="utf-8")
+    outcome, mb = _peak_reading(path)
+    assert outcome == "E103"
+    assert mb < 100
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kilobytes on Linux only")
+def test_an_html_page_of_more_text_than_can_be_audited_stops_being_read(tmp_path):
+    path = tmp_path / "long.html"
+    line = "<p>本年度主动公开政府信息一百二十条，其中规章三件、规范性文件十七件，部门文件一百件。</p>"
+    path.write_text("<html><body>" + line * 80_000 + "</body></html>", encoding="utf-8")
+    outcome, mb = _peak_reading(path)
+    assert outcome == "E114"
+    assert mb < 300

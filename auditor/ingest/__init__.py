@@ -140,8 +140,8 @@ def document_from_bytes(
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Document:
     """Read a report from raw bytes; ``filename`` gives the extension and ``meta.source``.
-    A DOCX stops being read past ``max_chars`` characters of text (E114), as the analysis would
-    refuse it anyway: what is never built takes no memory."""
+    A DOCX or HTML file stops being read past ``max_chars`` characters of text (E114), as the
+    analysis would refuse it anyway: what is never built takes no memory."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise InputError("输入不是字节数据。", code="E102")
     data = bytes(data)
@@ -173,7 +173,7 @@ def document_from_bytes(
         if kind == "html":
             from auditor.ingest.html import parse_html
 
-            return parse_html(data, source=filename, sha256=digest)
+            return parse_html(data, source=filename, sha256=digest, max_chars=max_chars)
         from auditor.ingest.encoding import decode_bytes_ex
 
         text, encoding, warnings = decode_bytes_ex(data)

@@ -29,7 +29,11 @@ from typing import Any
 from auditor.errors import InputError
 from auditor.ingest.document import Document, DocumentMeta
 from auditor.ingest.encoding import canonical_codec, decode_bytes_ex
-from auditor.ingest.text import CellSpec, DocBuilder, clean_inline, join_fragments
+from auditor.ingest.text import DEFAULT_MAX_CHARS, CellSpec, DocBuilder, clean_inline, join_fragments
+
+# '<' characters (tags, closing tags, comments) in one page: the parser's tree takes about 300
+# bytes an element, and a page of 4 million took 1.3 GB before any check could run.
+MAX_HTML_TAGS = 500_000
 
 __all__ = ["parse_html", "sniff_charset"]
 
@@ -203,9 +207,10 @@ def _is_layout_table(table: Any) -> bool:
 class _Walker:
     """Iterative DOM walk producing lines, tables and container markers."""
 
-    def __init__(self, skip_ids: set[int], container_id: int | None) -> None:
+    def __init__(self, skip_ids: set[int], container_id: int | None, max_chars: int | None = None) -> None:
         self.skip_ids = skip_ids
         self.container_id = container_id
+        self.max_chars, self.chars = max_chars, 0  # text kept so far, against the analysis limit
         # items: ("p", text, inside) | ("table", rows, inside)
         self.items: list[tuple[str, Any, bool]] = []
         self._cur: list[str] = []
@@ -216,7 +221,14 @@ class _Walker:
             line = clean_inline("".join(self._cur))
             self._cur = []
             if line:
+                self._count(len(line))
                 self.items.append(("p", line, self._inside))
+
+    def _count(self, n: int) -> None:
+        self.chars += n
+        if self.max_chars is not None and self.chars > self.max_chars:
+            raise InputError(f"正文过长（读取到第 {self.chars} 个字符时已超过上限 {self.max_chars}），不予审核",
+                             code="E114")
 
     def walk(self, root: Any) -> None:
         # stack of (node, entering)
@@ -303,6 +315,7 @@ class _Walker:
             if tr.mem_id in self.skip_ids:
                 continue
             cells = [CellSpec(self._cell_text(td), *_spans(td)) for td in _row_cells(tr) if td.mem_id not in self.skip_ids]
+            self._count(sum(len(c.text) + 1 for c in cells))
             if cells:
                 rows.append(cells)
         if rows:
@@ -331,7 +344,7 @@ def _choose_container(body: Any, skip_ids: set[int], total: int, tables: list[An
     return best
 
 
-def parse_html(data: bytes, *, source: str, sha256: str) -> Document:
+def parse_html(data: bytes, *, source: str, sha256: str, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
     """Parse HTML bytes into a Document. Raises InputError (E107 when there is no text)."""
     declared = sniff_charset(data)
     text, encoding, warnings = decode_bytes_ex(data, declared=declared)
@@ -340,7 +353,8 @@ def parse_html(data: bytes, *, source: str, sha256: str) -> Document:
         if dc and dc != encoding and not data.isascii():
             warnings.append(f"网页声明的编码 {declared} 与实际内容不符，已按 {encoding} 读取。")
     return parse_html_text(
-        text, source=source, sha256=sha256, size=len(data), encoding=encoding, warnings=warnings
+        text, source=source, sha256=sha256, size=len(data), encoding=encoding, warnings=warnings,
+        max_chars=max_chars,
     )
 
 
@@ -352,10 +366,16 @@ def parse_html_text(
     size: int,
     encoding: str | None,
     warnings: list[str] | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Document:
+    """Stops, with E114, once the text kept passes ``max_chars`` (the analysis would refuse it)."""
     from selectolax.lexbor import LexborHTMLParser  # lazy: heavy import
 
     warnings = list(warnings or [])
+    tags = text.count("<")
+    if tags > MAX_HTML_TAGS:
+        raise InputError(f"HTML 含有 {tags} 个标签，超过上限 {MAX_HTML_TAGS}（一份报告的网页不过数万个），"
+                         "文件过于复杂，拒绝处理。", code="E103")
     tree = LexborHTMLParser(text.replace("\x00", ""))
     body = tree.body
     if body is None:
@@ -393,7 +413,7 @@ def parse_html_text(
         skip_ids.add(node.mem_id)
 
     # 2. prefer a content container holding most of the remaining text
-    walker_all = _Walker(skip_ids, None)
+    walker_all = _Walker(skip_ids, None, max_chars)
     walker_all.walk(body)
     total = sum(len(p) for k, p, _ in walker_all.items if k == "p") + sum(
         len(c.text) for k, rows, _ in walker_all.items if k == "table" for r in rows for c in r
