@@ -255,3 +255,25 @@ def test_an_html_page_of_more_text_than_can_be_audited_stops_being_read(tmp_path
     outcome, mb = _peak_reading(path)
     assert outcome == "E114"
     assert mb < 300
+
+
+@pytest.mark.parametrize("kind", ["docx", "html"])
+def test_the_configured_text_limit_reaches_the_readers(tmp_path, kind):
+    """``limits.max_text_chars`` is the readers' budget too: a user who lowers it has files
+    refused while they are read (E114), not after."""
+    from auditor.config import defaults
+    from auditor.pipeline import audit_path
+
+    line = "本年度主动公开政府信息一百二十条。"
+    if kind == "html":
+        path = tmp_path / "r.html"
+        path.write_text("<html><body>" + f"<p>{line}</p>" * 100 + "</body></html>", encoding="utf-8")
+    else:
+        path = tmp_path / "r.docx"
+        path.write_bytes(_docx(f"<w:p><w:r><w:t>{line}{{n}}</w:t></w:r></w:p>", 1000))
+    config = defaults()
+    config["limits"] = {**config.get("limits", {}), "max_text_chars": 500}
+    with pytest.raises(InputError) as ei:
+        audit_path(path, config=config)
+    assert ei.value.code == "E114" and "500" in ei.value.message
+    assert audit_path(path).findings is not None  # under the default limit it is audited

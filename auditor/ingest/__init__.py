@@ -140,7 +140,7 @@ def document_from_bytes(
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Document:
     """Read a report from raw bytes; ``filename`` gives the extension and ``meta.source``.
-    A DOCX or HTML file stops being read past ``max_chars`` characters of text (E114), as the
+    A DOCX, HTML or PDF file stops being read past ``max_chars`` characters of text (E114), as the
     analysis would refuse it anyway: what is never built takes no memory."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise InputError("输入不是字节数据。", code="E102")
@@ -158,7 +158,7 @@ def document_from_bytes(
         if kind == "pdf":
             from auditor.ingest.pdf import parse_pdf
 
-            return parse_pdf(data, source=filename, sha256=digest)
+            return parse_pdf(data, source=filename, sha256=digest, max_chars=max_chars)
         if kind == "docx":
             from auditor.ingest.docx import inspect_zip, is_docx_zip, parse_docx
 

@@ -44,7 +44,7 @@ from typing import Any
 
 from auditor.errors import InputError
 from auditor.ingest.document import Document, DocumentMeta
-from auditor.ingest.text import DocBuilder, _TRANS, is_cjk, is_cjk_punct, is_han
+from auditor.ingest.text import DEFAULT_MAX_CHARS, DocBuilder, _TRANS, is_cjk, is_cjk_punct, is_han
 
 __all__ = ["parse_pdf"]
 
@@ -347,17 +347,18 @@ def _open(data: bytes) -> Any:
 PDFIUM_LOCK = threading.Lock()
 
 
-def parse_pdf(data: bytes, *, source: str, sha256: str) -> Document:
+def parse_pdf(data: bytes, *, source: str, sha256: str, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
+    """Stops, with E114, at the page where the text passes ``max_chars`` (the analysis would refuse it)."""
     tail = data[-8192:]
     if b"%%EOF" not in tail:
         raise InputError("PDF 文件不完整（缺少文件结束标记 %%EOF，可能下载时被截断）。", code="E104")
     with PDFIUM_LOCK:
-        npages, pages, heights, empty_pages, failed_pages, total_chars, bad_chars = _read_pages(data)
+        npages, pages, heights, empty_pages, failed_pages, total_chars, bad_chars = _read_pages(data, max_chars)
     return _assemble(data, source, sha256, npages, pages, heights, empty_pages, failed_pages, total_chars,
                      bad_chars)
 
 
-def _read_pages(data: bytes) -> tuple:
+def _read_pages(data: bytes, max_chars: int) -> tuple:
     pdfium, pdf = _open(data)
     try:
         npages = len(pdf)
@@ -406,6 +407,8 @@ def _read_pages(data: bytes) -> tuple:
                     ln.text = ln.text.strip()
                     lines.append(ln)
             total_chars += page_chars
+            if total_chars > max_chars:
+                raise InputError(f"正文过长（读到第 {p + 1} 页时已超过 {max_chars} 个字符的上限），不予审核", code="E114")
             if page_chars == 0:
                 empty_pages.append(p + 1)
             pages.append(lines)

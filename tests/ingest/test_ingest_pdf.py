@@ -357,3 +357,12 @@ def test_pdfium_is_entered_by_one_thread_at_a_time(monkeypatch) -> None:
         docs = list(pool.map(lambda _: document_from_bytes(data, filename="s.pdf"), range(12)))
     assert most[0] == 1
     assert len({d.text for d in docs}) == 1
+
+
+def test_a_pdf_stops_being_read_at_the_text_limit() -> None:
+    """What the analysis would refuse (E114) is not extracted to the last page first."""
+    data = synthetic_report()
+    assert document_from_bytes(data, filename="s.pdf", max_chars=10_000).meta.pages == 2
+    with pytest.raises(InputError) as ei:
+        document_from_bytes(data, filename="s.pdf", max_chars=40)
+    assert ei.value.code == "E114" and "第 1 页" in ei.value.message
