@@ -5,7 +5,7 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from . import __version__
+from . import __version__, deadline
 from .checks import CheckContext, run_checks, select
 from .checks.finding import SEVERITY_RANK
 from .claims.facts import read_facts
@@ -25,10 +25,13 @@ def analyse(doc: Document, config: dict | None = None) -> CheckContext:
     if len(doc.text) > option(config, "limits", "max_text_chars"):
         raise InputError(f"正文过长（{len(doc.text)}字符，上限{option(config, 'limits', 'max_text_chars')}），不予审核",
                          code="E114")
+    deadline.check()
     facts = read_facts(doc.text)
     template = load_template(facts.format)
     tables = read_tables(doc.text, template)
+    deadline.check()
     claims = extract_claims(doc.text, facts, tables)
+    deadline.check()
     return CheckContext(text=doc.text, tables=tables, template=template, facts=facts, claims=tuple(claims),
                         config=config)
 

@@ -276,3 +276,39 @@ def test_openapi_with_schemathesis(live):
         exercise()
     statuses = {status for path, _, _, status in seen if path == "/v1/audit"}
     assert 200 in statuses and statuses & {400, 415, 422}, seen
+
+
+def test_an_audit_past_its_deadline_frees_its_slot(monkeypatch):
+    """Issue 17: two slow requests held both worker slots for minutes after their 504s and every
+    other client got 503. The audit now stops at its deadline: the next request is served."""
+    import auditor.pipeline
+    from auditor import deadline
+
+    real = auditor.pipeline.audit_text
+    started = threading.Event()
+
+    def slow_then_real(text, **kw):
+        if text != "慢":
+            return real(text, **kw)
+        started.set()
+        for _ in range(3000):  # 60 s of work that checks its deadline, as every stage does
+            deadline.check()
+            time.sleep(0.02)
+        raise AssertionError("the deadline never stopped the audit")
+
+    monkeypatch.setattr(auditor.pipeline, "audit_text", slow_then_real)
+    config = ServerConfig(max_concurrency=1, timeout_s=0.5, queue_wait_s=5.0, warm_up=False)
+    with LiveServer(create_app(config)) as server, httpx.Client(base_url=server.url, timeout=60) as client:
+        first = client.post("/v1/audit", json={"text": "慢"})
+        assert started.is_set() and first.status_code == 504 and _error(first)["code"] == "E504"
+        after = client.post("/v1/audit", json={"text": "本年度共收到政府信息公开申请3件。"})
+        assert after.status_code == 200, after.text
+
+
+def test_a_deadline_stops_a_real_audit_between_its_stages():
+    from auditor import deadline
+    from auditor.pipeline import audit_text
+
+    with deadline.within(0.0), pytest.raises(deadline.DeadlineExceeded):
+        audit_text("本年度共收到政府信息公开申请3件。" * 50)
+    assert audit_text("本年度共收到政府信息公开申请3件。").findings is not None  # the deadline ended with its block

@@ -12,6 +12,7 @@ from itertools import accumulate
 
 import regex
 
+from .. import deadline
 from ..claims.model import Claim
 from .context import CheckContext
 from .finding import Finding
@@ -213,6 +214,7 @@ def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
     nonspace = _nonspace_prefix(ctx.text)
     earlier: dict[tuple, list[int]] = {}
     for j, b in enumerate(pool):
+        deadline.check()
         keys = _subject_keys(ctx, b, heads[j], nouns[j])
         partners = sorted({i for key in keys for i in earlier.get(key, ())[-MAX_PARTNERS:]})[-MAX_PARTNERS:]
         for key in keys:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import regex
 
+from .. import deadline
 from .lexicon import Lexicon, Metric, load_lexicon
 from .nlp import Ent, get_tagger
 from .model import Claim, ReportFacts
@@ -232,6 +233,7 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
     para_topics: set[str] = set()
     section_topics: set[str] = set()  # what the current （二）依申请公开情况 heading is about
     for si, s in enumerate(sentences):
+        deadline.check()
         qs = per_sentence[si]
         heading = _HEADING.match(s.compact)
         if s.paragraph != carry_para or heading:  # （四）平台建设 run into one line

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
+from .. import deadline
 from .lexicon import load_lexicon
 
 TERM_FREQ = 100000  # domain words outweigh any path through unknown single characters
@@ -183,6 +184,7 @@ class WindowTagger:
                 self._cache.move_to_end(shape)
                 out[i] = hit
         for w, doc in zip(todo, self._nlp.pipe(todo)):
+            deadline.check()
             ents = tuple(Ent(e.label_, e.ent_id_, e.start_char, e.end_char) for e in doc.ents)
             self._remember(w, ents)
             for i in todo[w]:

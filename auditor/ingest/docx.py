@@ -22,6 +22,7 @@ import io
 import zipfile
 from typing import Any
 
+from auditor import deadline
 from auditor.errors import InputError
 from auditor.ingest.document import Document, DocumentMeta
 from auditor.ingest.text import DEFAULT_MAX_CHARS, CellSpec, DocBuilder, clean_inline, is_cjk, join_fragments
@@ -528,6 +529,7 @@ def _read_body(zf: zipfile.ZipFile, reader: "_DocxReader", builder: DocBuilder, 
             if body is None or body.tag != W + "body":
                 continue  # a paragraph inside a table or a content control: read with its block
             seen_body = True
+            deadline.check()
             reader.read_block(el, builder)
             body.remove(el)
             counted.block_start = counted.total

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from auditor import deadline
 from auditor.errors import InputError
 from auditor.ingest.document import Document, DocumentMeta
 from auditor.ingest.encoding import canonical_codec, decode_bytes_ex
@@ -235,6 +236,7 @@ class _Walker:
         stack: list[tuple[Any, bool]] = [(root, True)]
         pre_depth = 0
         while stack:
+            deadline.check()
             node, entering = stack.pop()
             tag = node.tag
             if not entering:

@@ -42,6 +42,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from auditor import deadline
 from auditor.errors import InputError
 from auditor.ingest.document import Document, DocumentMeta
 from auditor.ingest.text import DEFAULT_MAX_CHARS, DocBuilder, _TRANS, is_cjk, is_cjk_punct, is_han
@@ -371,6 +372,7 @@ def _read_pages(data: bytes, max_chars: int) -> tuple:
         total_chars = 0
         bad_chars = 0
         for p in range(npages):
+            deadline.check()
             try:
                 page = pdf[p]
             except Exception:
