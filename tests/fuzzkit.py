@@ -82,3 +82,139 @@ GENERATORS: dict[str, Callable[[random.Random, int], str]] = {
     "repeated_template": repeated_template,
     "unicode_noise": unicode_noise,
 }
+
+
+# ---------------------------------------------------------------- files for the fuzz campaign
+
+REPO = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def seed_files() -> list[tuple[str, bytes]]:
+    """Real-shaped files to mutate: the embedded sample, the generated corpus (text, HTML, DOCX)
+    and a synthetic PDF (the shared real PDFs too, when ../shared is there)."""
+    import sys
+
+    out = [("sample_report.txt", (REPO / "auditor" / "data" / "sample_report.txt").read_bytes())]
+    for p in sorted((REPO / "corpora" / "sample").glob("*")):
+        if p.suffix in (".txt", ".html", ".docx"):
+            out.append((p.name, p.read_bytes()))
+    sys.path.insert(0, str(REPO / "tests" / "ingest"))
+    try:
+        from test_ingest_pdf import synthetic_report
+    finally:
+        sys.path.pop(0)
+    out.append(("synthetic.pdf", synthetic_report()))
+    shared = REPO.parent / "shared" / "corpora" / "real"
+    out += [(p.name, p.read_bytes()) for p in sorted(shared.glob("*.pdf"))] if shared.is_dir() else []
+    return out
+
+
+def _flip(rng: random.Random, data: bytes) -> bytes:
+    b = bytearray(data)
+    for _ in range(rng.randint(1, 20)):
+        if b:
+            b[rng.randrange(len(b))] = rng.randrange(256)
+    return bytes(b)
+
+
+def _splice(rng: random.Random, data: bytes) -> bytes:
+    """A slice of the file repeated, deleted or moved: what a broken download or a bad merge does."""
+    if len(data) < 4:
+        return data * 2
+    a = rng.randrange(len(data))
+    b = min(len(data), a + rng.randint(1, 4096))
+    choice = rng.randrange(3)
+    if choice == 0:
+        return data[:b] + data[a:b] * rng.randint(1, 50) + data[b:]
+    if choice == 1:
+        return data[:a] + data[b:]
+    c = rng.randrange(len(data))
+    return data[:c] + data[a:b] + data[c:]
+
+
+def _digits(rng: random.Random, data: bytes) -> bytes:
+    """Figures lengthened, glued or zeroed (the tables' digits are what the readers search)."""
+    b = bytearray(data)
+    spots = [k for k, ch in enumerate(b) if 48 <= ch <= 57]
+    for k in rng.sample(spots, min(len(spots), rng.randint(1, 30))):
+        b[k:k + 1] = rng.choice((b"0", b"9" * rng.randint(2, 60), b"", str(rng.randrange(10**6)).encode()))
+        break
+    return bytes(b)
+
+
+def _zip_members(rng: random.Random, data: bytes) -> bytes:
+    """A DOCX whose document.xml is mutated as XML text (truncated, nested deep, tags broken)."""
+    import io
+    import zipfile
+
+    try:
+        src = zipfile.ZipFile(io.BytesIO(data))
+        members = [(i.filename, src.read(i.filename)) for i in src.infolist()]
+    except Exception:
+        return _flip(rng, data)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in members:
+            if name == "word/document.xml":
+                op = rng.randrange(4)
+                if op == 0:
+                    body = body[:rng.randrange(len(body) or 1)]
+                elif op == 1:
+                    at = body.find(b"<w:body>") + 8
+                    depth = rng.randint(100, 5000)
+                    body = body[:at] + b"<w:sdt><w:sdtContent>" * depth + b"</w:sdtContent></w:sdt>" * depth + body[at:]
+                elif op == 2:
+                    body = body.replace(b"</w:t>", b"", rng.randint(1, 50))
+                else:
+                    body = _digits(rng, body)
+            zf.writestr(name, body)
+    return buf.getvalue()
+
+
+def _html_shapes(rng: random.Random, size: int) -> bytes:
+    text = dense_mixed(rng, min(size, 4000))
+    op = rng.randrange(5)
+    if op == 0:
+        depth = rng.randint(100, 20_000)
+        return ("<html><body>" + "<div>" * depth + text + "</div>" * depth + "</body></html>").encode()
+    if op == 1:
+        return f'<html><body><table><tr><td rowspan="{rng.randint(0, 10**9)}" colspan="{rng.randint(0, 10**9)}">{text}</td></tr></table></body></html>'.encode()
+    if op == 2:
+        return ("<html><body><table>" + "".join(f"<tr><td>{w}" for w in text.split("，")) + "</body></html>").encode()
+    if op == 3:
+        return f'<html><head><meta charset="{rng.choice(["gbk", "utf-16", "x-unknown", "big5"])}"></head><body><p>{text}</p></body></html>'.encode("utf-8")
+    return ("<html><body>" + "<!--" * rng.randint(1, 50) + text + "<script>" + text + "</body></html>").encode()
+
+
+def _encoded(rng: random.Random, text: str) -> bytes:
+    enc = rng.choice(("utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "big5"))
+    return text.encode(enc, "replace")
+
+
+def fuzz_inputs(seed: int, n: int, max_size: int = 20_000):
+    """``n`` (kind, file name, bytes) for the loaders and the service, reproducible from ``seed``."""
+    rng = random.Random(seed)
+    seeds = seed_files()
+    magic = (b"", b"%PDF-1.7\n", b"PK\x03\x04", b"<html><body>", b"\xef\xbb\xbf", b"\xff\xfe", b"{\\rtf1")
+    for i in range(n):
+        roll = rng.random()
+        if roll < 0.30:
+            name = rng.choice(sorted(GENERATORS))
+            size = rng.randint(10, max_size)
+            text = GENERATORS[name](rng, size)
+            yield f"text:{name}", f"f{i}.txt", _encoded(rng, text)
+        elif roll < 0.65:
+            seed_name, data = rng.choice(seeds)
+            op = rng.choice((_flip, _splice, _digits, lambda r, d: d[:r.randrange(len(d) + 1)]))
+            yield f"mutated:{seed_name.rsplit('.', 1)[-1]}", f"f{i}.{seed_name.rsplit('.', 1)[-1]}", op(rng, data)
+        elif roll < 0.75:
+            docx = [d for nm, d in seeds if nm.endswith(".docx")]
+            yield "docx:xml", f"f{i}.docx", _zip_members(rng, rng.choice(docx))
+        elif roll < 0.85:
+            yield "html:shape", f"f{i}.html", _html_shapes(rng, max_size)
+        elif roll < 0.95:
+            data = rng.choice(magic) + rng.randbytes(rng.randint(0, 5000))
+            yield "random", f"f{i}{rng.choice(('.txt', '.pdf', '.docx', '.html', ''))}", data
+        else:
+            yield "edge", f"f{i}.txt", rng.choice((b"", b"\xef\xbb\xbf", b" \n\t" * 100, b"\0" * 1000,
+                                                    "年".encode() * 5000, b"\r" * 3000))
