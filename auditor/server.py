@@ -13,6 +13,7 @@ import json
 import logging
 import math
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,8 +26,8 @@ from . import __version__
 from .errors import AuditorError, InputError
 from .server_limits import (HTTP_MESSAGES, ApiError, BodyLimit, BodyTooLarge, Runner, ServerConfig, error_response,
                             too_large)
-from .server_models import (ERRORS, MULTIPART_SCHEMA, AuditRequest, AuditResponse, Health, OutputFormat, RuleOut,
-                            clean, describe, request_schema)
+from .server_models import (ERRORS, MULTIPART_FIELDS, MULTIPART_SCHEMA, AuditRequest, AuditResponse, Health,
+                            OutputFormat, RuleOut, clean, describe, request_schema)
 
 __all__ = ["create_app", "run_server", "ServerConfig", "AuditResponse"]
 
@@ -45,8 +46,43 @@ def _finite(obj):
     return obj
 
 
-def _rendered(report, fmt: OutputFormat, include_text: bool) -> tuple[str, str]:
-    """(body, media type) — computed in the worker thread, under the time limit."""
+@dataclass(frozen=True)
+class _Choice:
+    """The rules a request chose, and the level at which its report counts as failed."""
+
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    fail_on: str | None = None
+
+    def checked(self) -> "_Choice":
+        """Every pattern names a rule (fail closed, as on the command line), else 422."""
+        from .checks.registry import patterns
+        from .errors import ConfigError
+
+        try:
+            return _Choice(patterns(self.select) or None, patterns(self.ignore) or None, self.fail_on)
+        except ConfigError as exc:
+            raise ApiError(422, "E422", f"请求参数无效：{exc.message}") from None
+
+    def rules(self) -> dict:
+        return {"select_rules": self.select, "ignore_rules": self.ignore}
+
+    def failed(self, report) -> bool | None:
+        if self.fail_on is None:
+            return None
+        return self.fail_on != "none" and report.count(self.fail_on) > 0
+
+
+def _rendered(report, fmt: OutputFormat, include_text: bool, choice: _Choice) -> tuple[str, str, dict]:
+    """(body, media type, headers) — computed in the worker thread, under the time limit. With
+    ``fail_on``, whether the report failed is the ``X-Auditor-Failed`` header in every format."""
+    failed = choice.failed(report)
+    headers = {} if failed is None else {"X-Auditor-Failed": "true" if failed else "false"}
+    extra = {} if failed is None else {"fail_on": choice.fail_on, "failed": failed}
+    return (*_body(report, fmt, include_text, extra), headers)
+
+
+def _body(report, fmt: OutputFormat, include_text: bool, extra: dict) -> tuple[str, str]:
     if fmt is OutputFormat.html:
         from .render.html import render_html
 
@@ -55,7 +91,7 @@ def _rendered(report, fmt: OutputFormat, include_text: bool) -> tuple[str, str]:
         from .render.sarif import render_sarif
 
         return render_sarif(report), "application/sarif+json"
-    d = report.to_dict(include_text=include_text)
+    d = {**report.to_dict(include_text=include_text), **extra}
     try:
         body = json.dumps(d, ensure_ascii=False, allow_nan=False)
     except ValueError:  # a NaN or infinity somewhere: not JSON, send null
@@ -77,11 +113,12 @@ async def _json_job(request: Request):
         req = AuditRequest.model_validate(payload)
     except ValidationError as exc:
         raise ApiError(422, "E422", "请求参数无效：" + "；".join(describe(e) for e in exc.errors())) from None
+    choice = _Choice(req.select, req.ignore, req.fail_on).checked()
     if req.text is not None:
-        return lambda: audit_text(req.text, filename=req.filename, previous=req.previous)
+        return choice, lambda: audit_text(req.text, filename=req.filename, previous=req.previous, **choice.rules())
     data = req.html.encode("utf-8")
     prev = req.previous.encode("utf-8") if req.previous is not None else None
-    return lambda: audit_bytes(data, filename=req.filename or "report.html", previous=prev)
+    return choice, lambda: audit_bytes(data, filename=req.filename or "report.html", previous=prev, **choice.rules())
 
 
 async def _field_bytes(value) -> bytes | None:
@@ -97,6 +134,14 @@ async def _multipart_job(request: Request, config: ServerConfig):
 
     form = await request.form(max_files=4, max_fields=16, max_part_size=config.max_body_bytes)
     try:
+        unknown = sorted(set(form.keys()) - MULTIPART_FIELDS)
+        if unknown:
+            raise ApiError(422, "E422", f"请求参数无效：{'、'.join(unknown)} 不是可识别的字段"
+                                        f"（可用字段：{'、'.join(sorted(MULTIPART_FIELDS))}）。")
+        fail_on = form.get("fail_on")
+        if fail_on is not None and fail_on not in ("high", "medium", "low", "info", "none"):
+            raise ApiError(422, "E422", "请求参数无效：fail_on 取值无效，可选：high、medium、low、info、none。")
+        choice = _Choice(*(form.getlist(k) or None for k in ("select", "ignore")), fail_on).checked()
         upload = form.get("file")
         if upload is None:
             raise ApiError(422, "E422", "请求参数无效：缺少上传文件字段 file。")
@@ -108,7 +153,7 @@ async def _multipart_job(request: Request, config: ServerConfig):
     finally:
         await form.close()
     name = clean(name)[:500]
-    return lambda: audit_bytes(data, filename=name, previous=prev or None)
+    return choice, lambda: audit_bytes(data, filename=name, previous=prev or None, **choice.rules())
 
 
 
@@ -173,6 +218,11 @@ def create_app(config: ServerConfig | dict | None = None) -> FastAPI:
                   description="政府信息公开工作年度报告一致性审核服务。错误一律返回 {\"error\": {\"code\", \"message\"}}。")
     app.state.config, app.state.ready, app.state.rules = config, False, []
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
+    if config.cors_origins:  # a browser-based review tool on another origin
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=config.origins(), allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type"], expose_headers=["X-Auditor-Failed"])
     _install_handlers(app)
 
     @app.get("/healthz", response_model=Health, summary="健康检查")
@@ -199,21 +249,25 @@ def create_app(config: ServerConfig | dict | None = None) -> FastAPI:
     async def audit(request: Request,
                     format: OutputFormat = Query(OutputFormat.json, description="json、html 或 sarif"),
                     include_text: bool = Query(False, description="在 JSON 结果中附上规范化文本")):
+        unknown = sorted(set(request.query_params) - {"format", "include_text"})
+        if unknown:
+            raise ApiError(422, "E422", f"请求参数无效：查询参数 {'、'.join(unknown)} 不可识别（可用：format、include_text）。")
         mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if mime == "application/json" or mime.endswith("+json"):
-            job = await _json_job(request)
+            choice, job = await _json_job(request)
         elif mime == "multipart/form-data":
-            job = await _multipart_job(request, config)
+            choice, job = await _multipart_job(request, config)
         elif not mime and not (await request.body()).strip():
             raise ApiError(400, "E400", "请求体为空：请提交 JSON {\"text\": …} 或上传文件。")
         else:
             raise ApiError(415, "E415", f"不支持的内容类型“{mime or '未指定'}”：请使用 application/json 或 multipart/form-data。")
 
         def work():
-            return _rendered(job(), format, include_text)
+            return _rendered(job(), format, include_text, choice)
 
-        body, media_type = await runner.run(work)
-        return (HTMLResponse if media_type.startswith("text/html") else Response)(body, media_type=media_type)
+        body, media_type, headers = await runner.run(work)
+        return (HTMLResponse if media_type.startswith("text/html") else Response)(body, media_type=media_type,
+                                                                                   headers=headers)
 
     return app
 

@@ -26,12 +26,16 @@ class ServerConfig:
     max_concurrency: int = 2
     queue_wait_s: float = 2.0  # how long a request may wait for a free slot before 503
     warm_up: bool = True
+    cors_origins: str = ""  # origins a browser may call from, comma-separated ("*" for any); none by default
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.type != "bool" and not value > 0:
+            if f.type not in ("bool", "str") and not value > 0:
                 raise ConfigError(f"服务配置 {f.name} 必须为正数，实际为 {value!r}", code="E206")
+
+    def origins(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     @classmethod
     def from_env(cls, env=os.environ, **overrides) -> "ServerConfig":
@@ -43,7 +47,7 @@ class ServerConfig:
                 continue
             try:
                 values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on") if f.type == "bool" else (
-                    int(raw) if f.type == "int" else float(raw))
+                    raw.strip() if f.type == "str" else int(raw) if f.type == "int" else float(raw))
             except ValueError:
                 raise ConfigError(f"环境变量 AUDITOR_{f.name.upper()} 的值无效：{raw!r}", code="E206") from None
         return cls(**{**values, **overrides})

@@ -312,3 +312,63 @@ def test_a_deadline_stops_a_real_audit_between_its_stages():
     with deadline.within(0.0), pytest.raises(deadline.DeadlineExceeded):
         audit_text("本年度共收到政府信息公开申请3件。" * 50)
     assert audit_text("本年度共收到政府信息公开申请3件。").findings is not None  # the deadline ended with its block
+
+
+# ---- per-request rule choice, unknown fields, CORS (issue 18, point 7) ----------------------
+
+def test_a_request_chooses_its_rules_as_the_command_line_does(live):
+    text = MINI.read_text(encoding="utf-8")
+    every = {f["code"] for f in live.post("/v1/audit", json={"text": text}).json()["findings"]}
+    assert {"TB003", "TB004"} <= every
+    only = live.post("/v1/audit", json={"text": text, "select": ["TB003"]}).json()
+    assert {f["code"] for f in only["findings"]} == {"TB003"} and "failed" not in only
+    rest = live.post("/v1/audit", json={"text": text, "ignore": ["TB*"]}).json()
+    assert not {f["code"] for f in rest["findings"]} & {"TB003", "TB004"}
+    upload = live.post("/v1/audit", files={"file": ("r.txt", text.encode())}, data={"select": "TB004,TB003"}).json()
+    assert {f["code"] for f in upload["findings"]} == {"TB003", "TB004"}
+
+
+def test_fail_on_says_whether_the_report_failed_in_every_format(live):
+    text = MINI.read_text(encoding="utf-8")
+    high = live.post("/v1/audit", json={"text": text, "fail_on": "high"})
+    assert high.json()["failed"] is True and high.headers["x-auditor-failed"] == "true"
+    only_low = live.post("/v1/audit", json={"text": text, "fail_on": "high", "select": ["TB004"]})
+    assert only_low.json()["failed"] is False
+    sarif = live.post("/v1/audit?format=sarif", files={"file": ("r.txt", text.encode())}, data={"fail_on": "low"})
+    assert sarif.status_code == 200 and sarif.headers["x-auditor-failed"] == "true"
+
+
+@pytest.mark.parametrize("request_kw, says", [
+    ({"json": {"text": "报告", "selct": ["TB003"]}}, "selct"),
+    ({"json": {"text": "报告", "select": ["XX999"]}}, "XX999"),
+    ({"json": {"text": "报告", "select": "TB003"}}, "select"),
+    ({"json": {"text": "报告", "fail_on": "severe"}}, "fail_on"),
+    ({"files": {"file": ("r.txt", "报告".encode())}, "data": {"selct": "TB003"}}, "selct"),
+    ({"files": {"file": ("r.txt", "报告".encode())}, "data": {"ignore": "NT00"}}, "NT00"),
+    ({"files": {"file": ("r.txt", "报告".encode())}, "data": {"fail_on": "severe"}}, "fail_on"),
+])
+def test_a_misspelt_option_is_422_never_a_silent_no_op(live, request_kw, says):
+    resp = live.post("/v1/audit", **request_kw)
+    assert resp.status_code == 422 and _error(resp)["code"] == "E422"
+    assert says in _error(resp)["message"]
+
+
+def test_an_unknown_query_parameter_is_422(live):
+    resp = live.post("/v1/audit?formt=html", json={"text": MINI.read_text(encoding="utf-8")})
+    assert resp.status_code == 422 and "formt" in _error(resp)["message"]
+
+
+def test_cors_is_off_by_default_and_on_for_the_configured_origins():
+    origin = "https://review.example.gov.cn"
+    for config, allowed in ((ServerConfig(warm_up=False), False),
+                            (ServerConfig(warm_up=False, cors_origins=origin), True),
+                            (ServerConfig.from_env({"AUDITOR_CORS_ORIGINS": origin}, warm_up=False), True)):
+        with LiveServer(create_app(config)) as server, httpx.Client(base_url=server.url, timeout=60) as client:
+            pre = client.options("/v1/audit", headers={"Origin": origin, "Access-Control-Request-Method": "POST",
+                                                       "Access-Control-Request-Headers": "content-type"})
+            got = client.post("/v1/audit", json={"text": MINI.read_text(encoding="utf-8"), "fail_on": "high"},
+                              headers={"Origin": origin})
+        assert (pre.headers.get("access-control-allow-origin") == origin) is allowed
+        assert (got.headers.get("access-control-allow-origin") == origin) is allowed
+        if allowed:
+            assert "x-auditor-failed" in got.headers.get("access-control-expose-headers", "").lower()
