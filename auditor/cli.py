@@ -182,10 +182,32 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),
 ) -> None:
-    """启动 HTTP 服务（POST /v1/audit）。"""
+    """启动 HTTP 服务（POST /v1/audit）。需要 serve 附加依赖：pip install 'auditor[serve]'。"""
+    missing = _missing("fastapi", "uvicorn", "python_multipart|multipart")
+    if missing:
+        typer.echo(f"错误：HTTP 服务需要附加依赖（缺少 {'、'.join(missing)}）。请安装：pip install 'auditor[serve]'"
+                   "（在源码目录中：pip install -e '.[serve]'）", err=True)
+        raise typer.Exit(2)
     from .server import run_server
 
     run_server(host=host, port=port)
+
+
+def _missing(*modules: str) -> list[str]:
+    """The modules (``a|b``: either) that cannot be imported."""
+    import importlib
+
+    out = []
+    for alternatives in modules:
+        for name in alternatives.split("|"):
+            try:
+                importlib.import_module(name)
+                break
+            except ImportError:
+                continue
+        else:
+            out.append(alternatives.split("|")[0])
+    return out
 
 
 @app.command()
@@ -207,7 +229,7 @@ def train(
 @app.command("eval")
 def eval_(
     corpus: Path = typer.Argument(..., help="带 *.gold.json 的目录"),
-    out: Path = typer.Option(Path("eval/results"), "--out", help="结果目录"),
+    out: Path = typer.Option(Path("auditor-eval"), "--out", help="结果目录（默认当前目录下的 auditor-eval/）"),
     name: Optional[str] = typer.Option(None, "--name", help="结果文件名前缀"),
     gold: Optional[Path] = typer.Option(None, "--gold", help="标注文件所在目录（默认与报告同目录）"),
     mutate: bool = typer.Option(False, "--mutate", help="在报告中逐一植入错误，评估检出率与误伤率（无需标注）"),

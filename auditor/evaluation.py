@@ -378,8 +378,12 @@ def run_eval(corpus_dir: str | Path, out_dir: str | Path, *, name: str | None = 
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{name}.json").write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     png = out / f"{name}-severity.png"
-    plot_confusion(result, png, title=name)
-    (out / f"{name}.md").write_text(to_markdown(result, name, png.name), encoding="utf-8")
+    try:
+        plot_confusion(result, png, title=name)
+    except ImportError:  # matplotlib is the [eval] extra: the figures do not need it, the picture does
+        print("提示：未安装 matplotlib，未生成严重程度混淆矩阵图（安装：pip install 'auditor[eval]'）；其余结果照常写出。")
+        png = None
+    (out / f"{name}.md").write_text(to_markdown(result, name, png.name if png else None), encoding="utf-8")
     f = result.figures()
     print(f"{name}: reports={result.reports} errors={result.errors} precision={f['precision']:.3f} "
           f"recall={f['recall']:.3f} f1={f['f1']:.3f} severity_acc={f['severity_accuracy']:.3f} "

@@ -71,3 +71,44 @@ def test_version_and_text_dump_exit_0():
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.startswith("auditor ")
     assert CliRunner().invoke(app, ["audit", str(MINI), "--format", "text-dump"]).exit_code == 0
+
+
+# ---- missing extras and where eval writes (issue 18, points 2 and 10) ----------------------
+
+def test_serve_without_its_extra_names_it_in_chinese(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "fastapi", None)  # as if [serve] were not installed
+    result = CliRunner().invoke(app, ["serve", "--port", "1"])
+    assert result.exit_code == 2
+    assert "pip install 'auditor[serve]'" in result.output and "fastapi" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_batch_on_dask_without_its_extra_names_it(monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    (tmp_path / "a.txt").write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out"),
+                                      "--engine", "dask"])
+    assert result.exit_code == 2
+    assert "auditor[dask]" in result.output.replace("\n", "")  # once swallowed as rich markup
+    assert "Traceback" not in result.output
+
+
+def test_eval_writes_into_its_own_folder_of_the_current_directory(monkeypatch, tmp_path):
+    """It wrote into ./eval/results, and overwrote the checkout's tracked results when run there."""
+    import shutil
+
+    data = Path(__file__).resolve().parent.parent / "auditor" / "data"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("sample_report.txt", "sample_report.txt.gold.json"):
+        shutil.copy(data / name, corpus / name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(__import__("sys").modules, "matplotlib", None)  # the [eval] extra is optional
+    result = CliRunner().invoke(app, ["eval", "corpus"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "auditor-eval" / "corpus.md").exists() and (tmp_path / "auditor-eval" / "corpus.json").exists()
+    assert not (tmp_path / "eval").exists()
+    assert "auditor[eval]" in result.output

@@ -44,7 +44,9 @@ def _progress(console):
 
 
 def _usage_error(console, message: str) -> int:
-    console.print(f"[red]错误：[/red]{message}")
+    from rich.markup import escape
+
+    console.print(f"[red]错误：[/red]{escape(message)}")  # "pip install 'auditor[dask]'" is not markup
     return EXIT_USAGE
 
 
