@@ -73,15 +73,22 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
     ctx = analyse(doc)
     if analyses is not None:
         analyses.remember(doc.text, ctx)
+    warnings = list(doc.warnings)
+    previous_info = None
     if previous is not None:
         prev_ctx = (analyses.recall(previous.text) if analyses is not None else None) or analyse(previous)
         prev_ctx = CheckContext(**{**prev_ctx.__dict__, "config": {**prev_ctx.config, "source": previous.meta.source}})
-        ctx = CheckContext(**{**ctx.__dict__, "previous": prev_ctx})
+        reason = previous_mismatch(ctx.facts, prev_ctx.facts)
+        previous_info = {"source": previous.meta.source, "year": prev_ctx.facts.year, "agency": prev_ctx.facts.agency,
+                         "used": reason is None, "reason": reason}
+        if reason is None:
+            ctx = CheckContext(**{**ctx.__dict__, "previous": prev_ctx})
+        else:
+            warnings.append(f"未进行跨年度核对：{reason}")
     if config:
         ctx = CheckContext(**{**ctx.__dict__, "config": {**ctx.config, **config}})
     findings, errors = run_checks(ctx, select(select_rules, ignore_rules))
     model_name = None
-    warnings = list(doc.warnings)
     if severity_model:
         from .severity import assign_severity
 
@@ -101,9 +108,22 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
         size=doc.meta.size,
         title=ctx.facts.title, agency=ctx.facts.agency, year=ctx.facts.year, format=ctx.facts.format,
         encoding=doc.meta.encoding, findings=findings, claims=claims, tables=ctx.tables.flat(),
-        coverage=coverage(ctx, claims), errors=errors, warnings=warnings, model=model_name, tool_version=__version__)
+        coverage=coverage(ctx, claims), errors=errors, warnings=warnings, model=model_name, tool_version=__version__,
+        previous=previous_info)
     report.timing_ms = (time.perf_counter() - t0) * 1000
     return report
+
+
+def previous_mismatch(facts, prev_facts) -> str | None:
+    """Why a report given as last year's cannot be compared with this one, or None. Years or
+    agencies that cannot be read are given the benefit of the doubt."""
+    from .pairing import agency_key, same_agency
+
+    if facts.year and prev_facts.year and prev_facts.year != facts.year - 1:
+        return f"所给的上一年度报告是{prev_facts.year}年度的，本报告是{facts.year}年度的，不是前一年"
+    if agency_key(facts.agency) and agency_key(prev_facts.agency) and not same_agency(facts.agency, prev_facts.agency):
+        return f"所给的上一年度报告是“{prev_facts.agency}”的，本报告是“{facts.agency}”的，不是同一机关"
+    return None
 
 
 def audit_path(path: str | Path, *, previous: str | Path | None = None, **kw) -> Report:

@@ -29,6 +29,7 @@ class Report:
     model: str | None = None
     tool_version: str = ""
     size: int | None = None  # bytes of the file read (SARIF artifact.length); not in the JSON contract
+    previous: dict | None = None  # last year's report as given: source, year, agency, used, reason
 
     def count(self, at_least: str) -> int:
         floor = SEVERITY_RANK[at_least]
@@ -47,6 +48,7 @@ class Report:
             "coverage": self.coverage,
             "errors": self.errors,
             "warnings": self.warnings,
+            "previous": self.previous,
             "timing_ms": round(self.timing_ms, 2),
         }
         if include_text:

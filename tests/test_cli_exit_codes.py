@@ -112,3 +112,40 @@ def test_eval_writes_into_its_own_folder_of_the_current_directory(monkeypatch, t
     assert (tmp_path / "auditor-eval" / "corpus.md").exists() and (tmp_path / "auditor-eval" / "corpus.json").exists()
     assert not (tmp_path / "eval").exists()
     assert "auditor[eval]" in result.output
+
+
+# ---- a --previous that cannot be last year's report (issue 18, point 4) --------------------
+
+@pytest.mark.parametrize("changes, used, says", [
+    ([("2023", "2022")], True, None),
+    ([("2023", "2021")], False, "不是前一年"),
+    ([], False, "不是前一年"),
+    ([("2023", "2022"), ("示例区数据局", "另一市交通运输局")], False, "不是同一机关"),
+])
+def test_the_output_says_whether_last_years_report_was_compared(tmp_path, changes, used, says):
+    import json
+
+    text = MINI.read_text(encoding="utf-8")
+    for old, new in changes:
+        text = text.replace(old, new)
+    previous = tmp_path / "previous.txt"
+    previous.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["audit", str(MINI), "--previous", str(previous), "--format", "json",
+                                      "--fail-on", "none"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["previous"]["used"] is used and report["previous"]["source"].endswith("previous.txt")
+    if says:
+        assert says in report["previous"]["reason"]
+        assert any(w.startswith("未进行跨年度核对") and says in w for w in report["warnings"])
+        text_out = CliRunner().invoke(app, ["audit", str(MINI), "--previous", str(previous), "--fail-on", "none"])
+        assert "未进行跨年度核对" in text_out.output
+    else:
+        assert report["previous"]["reason"] is None
+
+
+def test_without_previous_the_output_says_so():
+    import json
+
+    result = CliRunner().invoke(app, ["audit", str(MINI), "--format", "json", "--fail-on", "none"])
+    assert json.loads(result.stdout)["previous"] is None
