@@ -109,7 +109,7 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
         title=ctx.facts.title, agency=ctx.facts.agency, year=ctx.facts.year, format=ctx.facts.format,
         encoding=doc.meta.encoding, findings=findings, claims=claims, tables=ctx.tables.flat(),
         coverage=coverage(ctx, claims), errors=errors, warnings=warnings, model=model_name, tool_version=__version__,
-        previous=previous_info)
+        previous=previous_info, page_starts=doc.page_starts)
     report.timing_ms = (time.perf_counter() - t0) * 1000
     return report
 

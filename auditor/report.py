@@ -30,6 +30,14 @@ class Report:
     tool_version: str = ""
     size: int | None = None  # bytes of the file read (SARIF artifact.length); not in the JSON contract
     previous: dict | None = None  # last year's report as given: source, year, agency, used, reason
+    page_starts: tuple = ()  # (text offset, page) where each page of a PDF begins (Document.page_starts)
+
+    def page_of(self, finding) -> int | None:
+        """The page of a finding's main span in a paged source (PDF), else None."""
+        from .ingest.document import page_at
+
+        span = finding.main_span
+        return page_at(self.page_starts, span[0]) if span and self.page_starts else None
 
     def count(self, at_least: str) -> int:
         floor = SEVERITY_RANK[at_least]
@@ -42,7 +50,8 @@ class Report:
             "report": {"source": self.source, "sha256": self.sha256, "title": self.title, "agency": self.agency,
                        "year": self.year, "format": self.format, "input_kind": self.input_kind,
                        "encoding": self.encoding},
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [{**f.to_dict(), "page": self.page_of(f)} if self.page_starts else f.to_dict()
+                         for f in self.findings],
             "claims": self.claims,
             "tables": self.tables,
             "coverage": self.coverage,

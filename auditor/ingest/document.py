@@ -57,3 +57,17 @@ class Document:
     blocks: tuple[Block, ...] = ()
     raw_tables: tuple[RawTable, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    # (text offset, 1-based page) where each page of a paged source (PDF) begins: an offset's
+    # page is that of the last mark at or before it; empty for unpaged sources
+    page_starts: tuple[tuple[int, int], ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        return page_at(self.page_starts, offset)
+
+
+def page_at(page_starts, offset: int) -> int | None:
+    """The page holding a text offset, or None for an unpaged source."""
+    from bisect import bisect_right
+
+    k = bisect_right([at for at, _ in page_starts], offset)
+    return page_starts[k - 1][1] if k else (page_starts[0][1] if page_starts else None)

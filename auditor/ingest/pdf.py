@@ -276,6 +276,12 @@ def _is_table_row(text: str) -> bool:
 
 
 def _join_lines(lines: list[_Line]) -> list[str]:
+    return [text for text, _ in _join_lines_paged(lines)]
+
+
+def _join_lines_paged(lines: list[_Line]) -> list[tuple[str, list[tuple[int, int]]]]:
+    """The joined lines, each with the pages it spans: (offset in the line, 1-based page) where a
+    page begins (a sentence running over a page break is one line on two pages)."""
     if not lines:
         return []
     long_lines = [ln for ln in lines if len(ln.text) >= 8 and not _is_table_row(ln.text)]
@@ -286,19 +292,21 @@ def _join_lines(lines: list[_Line]) -> list[str]:
     if n_l < 3:
         left_margin = min((ln.left for ln in lines), default=0.0)
 
-    out: list[str] = []
+    out: list[tuple[str, list[tuple[int, int]]]] = []
     cur = lines[0]
-    cur_text = cur.text
+    cur_text, cur_pages = cur.text, [(0, cur.page + 1)]
     for nxt in lines[1:]:
         if _should_join(cur, cur_text, nxt, left_margin, right_margin):
             a, b = cur_text[-1], nxt.text[0]
             glue = "" if (is_cjk(a) or is_cjk(b) or not (a.isalpha() and b.isalpha())) else " "
+            if nxt.page != cur.page:
+                cur_pages.append((len(cur_text) + len(glue), nxt.page + 1))
             cur_text = cur_text + glue + nxt.text
         else:
-            out.append(cur_text)
-            cur_text = nxt.text
+            out.append((cur_text, cur_pages))
+            cur_text, cur_pages = nxt.text, [(0, nxt.page + 1)]
         cur = nxt
-    out.append(cur_text)
+    out.append((cur_text, cur_pages))
     return out
 
 
@@ -440,7 +448,10 @@ def _assemble(data: bytes, source: str, sha256: str, npages: int, pages: list, h
     pages = _remove_decorations(pages, heights)
     flat = [ln for lines in pages for ln in lines]
     builder = DocBuilder()
-    for line in _join_lines(flat):
+    for line, line_pages in _join_lines_paged(flat):
+        start = builder.chars + (0 if builder.empty else 1)
+        for at, page in line_pages:
+            builder.mark_page(start + at, page)
         builder.add_paragraph(line, clean=False)
     if builder.empty:
         raise InputError(

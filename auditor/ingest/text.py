@@ -151,6 +151,7 @@ class DocBuilder:
         self.blocks: list[Block] = []
         self.tables: list[RawTable] = []
         self.warnings: list[str] = []
+        self.page_starts: list[tuple[int, int]] = []  # (text offset, 1-based page) where a page begins
 
     @property
     def empty(self) -> bool:
@@ -159,6 +160,10 @@ class DocBuilder:
     @property
     def chars(self) -> int:
         return self._pos
+
+    def mark_page(self, offset: int, page: int) -> None:
+        if not self.page_starts or self.page_starts[-1][1] != page:
+            self.page_starts.append((offset, page))
 
     def _emit(self, line: str) -> int:
         if self._parts:
@@ -214,6 +219,7 @@ class DocBuilder:
             blocks=tuple(self.blocks),
             raw_tables=tuple(self.tables),
             warnings=tuple([*self.warnings, *warnings]),
+            page_starts=tuple(self.page_starts),
         )
 
 

@@ -10,7 +10,7 @@ import io
 from collections.abc import Iterable, Mapping
 
 FINDING_COLUMNS = ("source", "agency", "year", "code", "check", "severity", "message", "stated", "expected",
-                   "id", "severity_score", "offset", "length", "fingerprint")
+                   "id", "severity_score", "offset", "length", "fingerprint", "page")
 REPORT_COLUMNS = ("source", "sha256", "title", "agency", "year", "format", "input_kind", "findings",
                   "high", "medium", "low", "info", "errors", "timing_ms")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -148,13 +148,15 @@ def cell_label(template, table: str, row: str, column: str) -> str:
         return f"{TABLE_NAMES.get(table, table)} {row} / {column}"
 
 
-def _finding_item(f, marked: set[str], template) -> str:
+def _finding_item(f, marked: set[str], template, page: int | None = None) -> str:
     target = f"m-{f.id}" if f.id in marked else None
     cells = [ev for ev in f.evidence if isinstance(ev, CellEvidence)]
     if target is None and cells:
         target = f"c-{cells[0].table}.{cells[0].row}.{cells[0].column}"
     head = f'<span class="fid">{escape(f.id)}</span> <code>{escape(f.code)}</code> {escape(f.check)}'
     head = f'<a class="jump" href="#{escape(target)}">{head}</a>' if target else f"<span>{head}</span>"
+    if page is not None:  # where the inspector holding the PDF finds it
+        head += f' <span class="page" data-page="{page}">第{page}页</span>'
     parts = [f'<li class="finding sev-{escape(f.severity)}" id="f-{escape(f.id)}">{head}',
              f'<p class="msg">{escape(f.message)}</p>']
     facts = [(label, v) for label, v in (("表述值", f.stated), ("应为", f.expected)) if v is not None]
@@ -182,7 +184,7 @@ def _panel(report) -> str:
     for level in SEVERITIES:
         group = [f for f in report.findings if f.severity == level]
         if group:
-            items = "".join(_finding_item(f, marked, template) for f in group)
+            items = "".join(_finding_item(f, marked, template, report.page_of(f)) for f in group)
             groups.append(f'<section class="group sev-{level}"><h3>{LEVEL_NAMES[level]}'
                           f'<span class="count">{len(group)}</span></h3><ol>{items}</ol></section>')
     return "".join(groups)

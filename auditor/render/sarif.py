@@ -64,6 +64,17 @@ def _location(uri: str, region: dict | None, message: str | None = None, ident: 
     return loc
 
 
+def _paged(loc: dict, report, start: int, message: str | None, ident: int) -> dict:
+    from ..ingest.document import page_at
+
+    page = page_at(report.page_starts, start)
+    loc["logicalLocations"] = [{"name": f"第{page}页", "fullyQualifiedName": f"page {page}", "kind": "page"}]
+    loc["id"] = ident
+    if message:
+        loc["message"] = {"text": message}
+    return loc
+
+
 def _spans(finding, text_len: int):
     """(start, end, label) of every evidence span that lies inside the text."""
     for ev in finding.evidence:
@@ -79,11 +90,16 @@ def _result(finding, report, lines: LineIndex, uri: str, rule_index: dict[str, i
     spans = list(_spans(finding, len(report.text)))
     main = finding.main_span
     primary = next((s for s in spans if (s[0], s[1]) == main), spans[0] if spans else None)
+    page = report.page_of(finding)
+    region = _region(lines, primary[0], primary[1], report.text) if primary else None
+    location = _location(uri, None if page else region)
+    if page:  # a PDF: a region of the normalized text is no place in the artifact; the page is
+        location["logicalLocations"] = [{"name": f"第{page}页", "fullyQualifiedName": f"page {page}", "kind": "page"}]
     result: dict = {
         "ruleId": finding.code,
         "level": LEVELS.get(finding.severity, "note"),
         "message": {"text": finding.message},
-        "locations": [_location(uri, _region(lines, primary[0], primary[1], report.text) if primary else None)],
+        "locations": [location],
         "partialFingerprints": {SARIF_FINGERPRINT_KEY: finding.fingerprint()},
         "properties": {
             "findingId": finding.id, "check": finding.check, "severity": finding.severity,
@@ -91,13 +107,16 @@ def _result(finding, report, lines: LineIndex, uri: str, rule_index: dict[str, i
             "cells": [f"{e.table}.{e.row}.{e.column}" for e in finding.evidence if isinstance(e, CellEvidence)],
         },
     }
+    if page:
+        result["properties"].update(page=page, textRegion=region)
     if finding.code in rule_index:
         result["ruleIndex"] = rule_index[finding.code]
-    related = [_location(uri, _region(lines, s, e, report.text), label, i)
+    related = [_paged(_location(uri, None), report, s, label, i) if page
+               else _location(uri, _region(lines, s, e, report.text), label, i)
                for i, (s, e, label) in enumerate(x for x in spans if x is not primary)]
     if related:
         result["relatedLocations"] = related
-    if finding.replacement is not None and primary is not None:
+    if finding.replacement is not None and primary is not None and not page:
         result["fixes"] = [{
             "description": {"text": f"改为“{finding.replacement}”"},
             "artifactChanges": [{"artifactLocation": {"uri": uri, "index": 0}, "replacements": [{

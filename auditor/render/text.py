@@ -27,7 +27,8 @@ def render_text(report, *, color: bool = False, **_) -> str:
         con.print(f"\n[{LEVEL_STYLE[level]}]【{LEVEL_NAMES[level]}】{len(group)} 项[/{LEVEL_STYLE[level]}]")
         for f in group:
             span = f.main_span
-            where = f"（第{report.text.count(chr(10), 0, span[0]) + 1}行）" if span else ""
+            page = report.page_of(f)
+            where = (f"（第{page}页）" if page else f"（第{report.text.count(chr(10), 0, span[0]) + 1}行）") if span else ""
             con.print(f"  {f.id} {f.code} {f.check}{where}：{escape(f.message)}")
     for err in report.errors:
         con.print(f"[red]规则错误[/red] {escape(err.get('error', ''))}")
