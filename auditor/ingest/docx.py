@@ -368,9 +368,48 @@ def _tc_props(tc: Any) -> tuple[int, str | None, str | None]:
     return span, vmerge, hmerge
 
 
+class _Pages:
+    """Pages of a DOCX as Word last laid it out: a hard page break (w:br w:type="page") or the
+    w:lastRenderedPageBreak Word writes where a page began. A break before any text of a block
+    starts the page with that block; one after text, with the next block (a paragraph running
+    over a page is counted on the page it began on). A break right after another one, with no
+    text between, is the same page boundary. No break at all: the document has no known pages."""
+
+    def __init__(self) -> None:
+        self.page, self.open, self.seen, self.pending = 1, False, False, False
+
+    def block(self, block: Any, builder: DocBuilder) -> None:
+        start = builder.chars + (0 if builder.empty else 1)
+        if self.pending:
+            builder.mark_page(start, self.page)
+            self.pending = False
+        text_seen = False
+        for el in block.iter(W + "t", W + "br", W + "lastRenderedPageBreak"):
+            if el.tag == W + "t":
+                if el.text and el.text.strip():
+                    self.open, text_seen = False, True
+                continue
+            if el.tag == W + "br" and el.get(W + "type") != "page":
+                continue
+            if self.open:
+                continue
+            self.page, self.open, self.seen = self.page + 1, True, True
+            if text_seen:
+                self.pending = True
+            else:
+                builder.mark_page(start, self.page)
+
+    def finish(self, builder: DocBuilder) -> None:
+        if self.seen:
+            builder.page_starts.insert(0, (0, 1))
+        else:
+            builder.page_starts.clear()
+
+
 class _DocxReader:
     def __init__(self, numbering: _Numbering) -> None:
         self.numbering = numbering
+        self.pages = _Pages()
 
     def paragraph_text_lines(self, p: Any) -> list[str]:
         lines = _paragraph_lines(p)
@@ -444,6 +483,7 @@ class _DocxReader:
 
     def read_block(self, block: Any, builder: DocBuilder) -> None:
         """One child of the body (a content control may hold several blocks)."""
+        self.pages.block(block, builder)
         for el in _children([block]):
             if el.tag == W + "p":
                 for line in self.paragraph_text_lines(el):
@@ -552,6 +592,7 @@ def parse_docx(data: bytes, *, source: str, sha256: str, max_chars: int = DEFAUL
         numbering_name, styles_name = _related_parts(zf)
         reader = _DocxReader(_Numbering(_read_aux(zf, numbering_name), _read_aux(zf, styles_name)))
         _read_body(zf, reader, builder, max_chars)
+        reader.pages.finish(builder)
     except InputError:
         raise
     except Exception as exc:  # lxml syntax errors, a CRC that does not match, ...

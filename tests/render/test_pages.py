@@ -61,3 +61,36 @@ def test_a_text_report_has_no_page(tmp_path):
     report = audit_bytes(text.encode(), filename="r.txt")
     assert all("page" not in f for f in json.loads(render(report, "json"))["findings"])
     assert "第1页" not in render(report, "text")
+
+
+def test_a_docx_with_page_breaks_gives_pages_and_one_without_gives_none():
+    import docx
+
+    def build(breaks: bool) -> bytes:
+        d = docx.Document()
+        d.add_paragraph("某区2023年政府信息公开工作年度报告")
+        d.add_paragraph("本年度报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。")
+        if breaks:
+            d.add_page_break()
+        heading = d.add_paragraph()
+        if breaks:  # Word also marks where the page began on its last layout: the same boundary, once
+            from docx.oxml import OxmlElement
+
+            heading.add_run()._r.append(OxmlElement("w:lastRenderedPageBreak"))
+        heading.add_run("一、总体情况")
+        p = d.add_paragraph("本年度共收到申请5件，其中自然人申请2件、")
+        p.add_run("法人或者其他组织申请4件。")
+        if breaks:
+            d.add_page_break()
+            d.add_paragraph("二、主动公开政府信息情况")
+        buf = io.BytesIO()
+        d.save(buf)
+        return buf.getvalue()
+
+    paged = audit_bytes(build(True), filename="r.docx")
+    nt002 = next(f for f in paged.findings if f.code == "NT002")
+    assert paged.page_of(nt002) == 2
+    assert [p for _, p in paged.page_starts] == [1, 2, 3]
+    assert paged.page_starts[-1][0] == paged.text.index("二、主动公开")
+    flat = audit_bytes(build(False), filename="r.docx")
+    assert flat.page_starts == () and all("page" not in f for f in json.loads(render(flat, "json"))["findings"])
