@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from . import __version__
 from .errors import AuditorError, InputError
 from .server_limits import (HTTP_MESSAGES, ApiError, BodyLimit, BodyTooLarge, Runner, ServerConfig, error_response,
-                            too_large)
+                            limit_malloc_arenas, too_large)
 from .server_models import (ERRORS, MULTIPART_FIELDS, MULTIPART_SCHEMA, AuditRequest, AuditResponse, Health,
                             OutputFormat, RuleOut, clean, describe, request_schema)
 
@@ -193,6 +193,15 @@ def _install_handlers(app: FastAPI) -> None:
         return error_response(500, "E500", "服务内部错误，请联系管理员。")
 
 
+def _load_readers() -> None:
+    """The PDF, DOCX and HTML readers' libraries, so that no first upload of a kind pays for them."""
+    import lxml.etree  # noqa: F401
+    import pypdfium2  # noqa: F401
+    import selectolax.lexbor  # noqa: F401
+
+    from .render import html, sarif  # noqa: F401
+
+
 def create_app(config: ServerConfig | dict | None = None) -> FastAPI:
     if config is None or isinstance(config, dict):
         config = ServerConfig.from_env(**(config or {}))
@@ -207,7 +216,7 @@ def create_app(config: ServerConfig | dict | None = None) -> FastAPI:
             from .pipeline import audit_text
 
             try:
-                await runner.run(lambda: audit_text(WARM_UP_TEXT, filename="<warm-up>"))
+                await runner.run(lambda: (_load_readers(), audit_text(WARM_UP_TEXT, filename="<warm-up>")))
             except Exception:  # still serve: a real request will show the real error
                 log.exception("warm-up audit failed")
         app.state.ready = True
@@ -275,4 +284,5 @@ def create_app(config: ServerConfig | dict | None = None) -> FastAPI:
 def run_server(host: str = "127.0.0.1", port: int = 8000) -> None:
     import uvicorn
 
+    limit_malloc_arenas()
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
