@@ -372,3 +372,19 @@ def test_cors_is_off_by_default_and_on_for_the_configured_origins():
         assert (got.headers.get("access-control-allow-origin") == origin) is allowed
         if allowed:
             assert "x-auditor-failed" in got.headers.get("access-control-expose-headers", "").lower()
+
+
+def test_the_readmes_request_examples_work(live):
+    """The README's HTTP examples are requests this service accepts, as written."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    bodies = re.findall(r"<!-- example: POST /v1/audit -->\s*```json\n(.*?)```", readme, re.S)
+    assert bodies
+    for body in bodies:
+        resp = live.post("/v1/audit", content=body.encode(), headers={"Content-Type": "application/json"})
+        assert resp.status_code == 200, resp.text
+        answer = resp.json()
+        assert answer["failed"] is True and resp.headers["x-auditor-failed"] == "true"
+        codes = {f["code"] for f in answer["findings"]}
+        assert "NT002" in codes and all(c.startswith(("NT", "MT")) for c in codes) and "NT004" not in codes
