@@ -58,6 +58,13 @@ def _one_shot():
             gc.enable()
 
 
+def _settings(path: Optional[Path], no_config: bool) -> dict:
+    """The configuration: ``--config``, else the one discovered from the current directory."""
+    from .config import discover, load_config
+
+    return load_config(path if path is not None else (None if no_config else discover()))
+
+
 def _exit_code(report, fail_on: str) -> int:
     if fail_on == "none":
         return 0
@@ -93,21 +100,25 @@ def audit(
     format: Fmt = typer.Option(Fmt.text, "--format", "-f", help="输出格式"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件（默认标准输出）"),
     previous: Optional[Path] = typer.Option(None, "--previous", help="上一年度报告，用于跨年度核对"),
-    fail_on: FailOn = typer.Option(FailOn.high, "--fail-on", help="达到该级别的问题时退出码为1"),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="达到该级别的问题时退出码为1（默认 high）"),
     select: Optional[list[str]] = typer.Option(None, "--select", help="只运行这些检查（代码、名称、组或通配符）"),
     ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="不运行这些检查"),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="上一稿的 JSON 结果：已接受的问题不再报告"),
-    config: Optional[Path] = typer.Option(None, "--config", help="配置文件（TOML，选项见 auditor/defaults.toml）"),
+    config: Optional[Path] = typer.Option(None, "--config", help="配置文件（TOML，选项见 auditor/defaults.toml）；"
+                                          "默认取当前目录或上级目录中的 auditor.toml 或 pyproject.toml 的 [tool.auditor]"),
+    no_config: bool = typer.Option(False, "--no-config", help="不读取任何配置文件"),
 ) -> None:
     """审核一份报告。"""
-    from .config import load_config
     from .errors import AuditorError
     from .pipeline import audit_path
 
     with _one_shot():
         try:
-            rep = audit_path(report, previous=previous, select_rules=select, ignore_rules=ignore,
-                             config=load_config(config))
+            settings = _settings(config, no_config)
+            rules = settings["rules"]
+            fail_level = fail_on.value if fail_on is not None else (rules["fail_on"] or "high")
+            rep = audit_path(report, previous=previous, select_rules=select or rules["select"] or None,
+                             ignore_rules=ignore or rules["ignore"] or None, config=settings)
         except AuditorError as exc:
             typer.echo(f"错误：{report}：{exc}", err=True)
             raise typer.Exit(2)
@@ -124,7 +135,7 @@ def audit(
                 raise typer.Exit(2)
         _emit(rep, format.value, output)
     # the normalized text is not an audit verdict: printing it succeeds whatever the findings
-    raise typer.Exit(0 if format.value == "text-dump" else _exit_code(rep, fail_on.value))
+    raise typer.Exit(0 if format.value == "text-dump" else _exit_code(rep, fail_level))
 
 
 @app.command()
@@ -163,8 +174,9 @@ def batch(
     resume: bool = typer.Option(False, "--resume", help="跳过已有结果（sha256 与工具版本相同）的报告"),
     engine: str = typer.Option("local", "--engine", help="local 或 dask"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="dask 调度器地址"),
-    fail_on: FailOn = typer.Option(FailOn.none, "--fail-on", help="任一报告达到该级别时退出码为1"),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="任一报告达到该级别时退出码为1（默认 none）"),
     timeout: float = typer.Option(120.0, "--timeout", help="单个文件的处理时限（秒），超时记为失败"),
+    no_config: bool = typer.Option(False, "--no-config", help="不读取 auditor.toml / pyproject.toml 中的 fail_on"),
 ) -> None:
     """批量审核：每份报告一个 JSON，另出 findings.csv、reports.csv 和汇总（见 docs/batch.md）。
 
@@ -172,9 +184,15 @@ def batch(
     2 用法错误或没有可审核的文件；3 有文件处理失败（优先于 1）。
     """
     from .batch import run_batch
+    from .errors import AuditorError
 
+    try:
+        level = fail_on.value if fail_on is not None else (_settings(None, no_config)["rules"]["fail_on"] or "none")
+    except AuditorError as exc:
+        typer.echo(f"错误：{exc}", err=True)
+        raise typer.Exit(2)
     raise typer.Exit(run_batch(inputs, out, jobs=jobs, resume=resume, engine=engine, scheduler=scheduler,
-                               fail_on=fail_on.value, timeout=timeout))
+                               fail_on=level, timeout=timeout))
 
 
 @app.command()

@@ -13,7 +13,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-_TYPES = {"int": int, "bool": bool, "float": (int, float), "str": str}
+_TYPES = {"int": int, "bool": bool, "float": (int, float), "str": str, "list": list}
+CONFIG_NAMES = ("auditor.toml", ".auditor.toml")  # or a pyproject.toml with a [tool.auditor] table
 
 
 @lru_cache(maxsize=1)
@@ -37,15 +38,38 @@ def defaults() -> dict[str, dict]:
     return {sec: {k: d["default"] for k, d in opts.items()} for sec, opts in declarations().items()}
 
 
+def discover(start: str | Path | None = None) -> Path | None:
+    """The configuration that applies in ``start`` (the current directory): the nearest
+    ``auditor.toml``, ``.auditor.toml`` or ``pyproject.toml`` with a ``[tool.auditor]`` table, in
+    that folder or above it (as ruff and pytest find theirs)."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                if "auditor" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
+                    return pyproject
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue  # another tool's broken file is not ours to refuse
+    return None
+
+
 def load_config(path: str | Path | None = None) -> dict[str, dict]:
-    """Defaults, overridden by a user TOML file; unknown keys and wrong types name the file and key."""
+    """Defaults, overridden by a user TOML file (a pyproject.toml: its ``[tool.auditor]`` table);
+    unknown keys and wrong types name the file and key."""
     config = defaults()
     if path is None:
         return config
     try:
         user = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"配置文件 {path} 无法读取：{exc}", code="E203") from exc
+    if Path(path).name == "pyproject.toml":
+        user = user.get("tool", {}).get("auditor", {})
+        path = f"{path} [tool.auditor]"
     decl = declarations()
     for section, values in _sections(user):
         if section not in decl:
@@ -54,7 +78,8 @@ def load_config(path: str | Path | None = None) -> dict[str, dict]:
             spec = decl[section].get(key)
             if spec is None:
                 raise ConfigError(f"配置文件 {path}：[{section}] 中未知的选项 {key}", code="E204")
-            if not isinstance(value, _TYPES[spec["type"]]) or (spec["type"] == "int" and isinstance(value, bool)):
+            if (not isinstance(value, _TYPES[spec["type"]]) or (spec["type"] == "int" and isinstance(value, bool))
+                    or (spec["type"] == "list" and not all(isinstance(v, str) for v in value))):
                 raise ConfigError(f"配置文件 {path}：[{section}] {key} 应为 {spec['type']}，实为 {value!r}", code="E205")
             if "choices" in spec and value not in spec["choices"]:
                 raise ConfigError(f"配置文件 {path}：[{section}] {key} 只能取 {spec['choices']}", code="E205")

@@ -149,3 +149,38 @@ def test_without_previous_the_output_says_so():
 
     result = CliRunner().invoke(app, ["audit", str(MINI), "--format", "json", "--fail-on", "none"])
     assert json.loads(result.stdout)["previous"] is None
+
+
+# ---- configuration found as ruff and pytest find theirs (issue 18, point 8) ----------------
+
+def _codes(result) -> set[str]:
+    import json
+
+    return {f["code"] for f in json.loads(result.stdout)["findings"]}
+
+
+def test_pyproject_tool_auditor_chooses_rules_and_the_gate(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.auditor.rules]\n'
+                                             'select = ["TB004"]\nfail_on = "low"\n', encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")  # found from a folder below, too
+    configured = CliRunner().invoke(app, ["audit", str(MINI), "--format", "json"])
+    assert _codes(configured) == {"TB004"} and configured.exit_code == 1  # TB004 is low: fails at low
+    flags = CliRunner().invoke(app, ["audit", str(MINI), "--format", "json", "--select", "TB003", "--fail-on", "none"])
+    assert _codes(flags) == {"TB003"} and flags.exit_code == 0  # the command line wins
+    ignored = CliRunner().invoke(app, ["audit", str(MINI), "--format", "json", "--no-config", "--fail-on", "none"])
+    assert {"TB003", "TB004"} <= _codes(ignored)
+
+
+def test_auditor_toml_is_found_and_its_mistakes_are_usage_errors(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "auditor.toml").write_text('[rules]\nignore = ["TB*"]\n', encoding="utf-8")
+    assert not _codes(CliRunner().invoke(app, ["audit", str(MINI), "--format", "json"])) & {"TB003", "TB004"}
+    (tmp_path / "auditor.toml").write_text('[rules]\nselect = ["XX999"]\n', encoding="utf-8")
+    unknown = CliRunner().invoke(app, ["audit", str(MINI)])
+    assert unknown.exit_code == 2 and "XX999" in unknown.output
+    (tmp_path / "auditor.toml").write_text('[rules]\nfail_on = "severe"\n', encoding="utf-8")
+    bad = CliRunner().invoke(app, ["audit", str(MINI)])
+    assert bad.exit_code == 2 and "fail_on" in bad.output
+    batch = CliRunner().invoke(app, ["batch", str(MINI), "--out", str(tmp_path / "out")])
+    assert batch.exit_code == 2 and "fail_on" in batch.output

@@ -8,7 +8,7 @@ from auditor.errors import ConfigError
 def test_every_option_is_declared_with_help():
     for section, options in declarations().items():
         for key, spec in options.items():
-            assert spec["help"] and spec["type"] in ("int", "bool", "float", "str"), (section, key)
+            assert spec["help"] and spec["type"] in ("int", "bool", "float", "str", "list"), (section, key)
 
 
 def test_user_file_overrides(tmp_path):
@@ -31,3 +31,18 @@ def test_bad_files_name_the_problem(tmp_path, body, words):
     with pytest.raises(ConfigError) as err:
         load_config(f)
     assert all(w in str(err.value) for w in words)
+
+
+def test_the_readmes_configuration_example_loads(tmp_path):
+    """The README's pyproject example is a configuration this version accepts, as written."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(\[tool\.auditor.*?)```", readme, re.S).group(1)
+    (tmp_path / "pyproject.toml").write_text(example, encoding="utf-8")
+    from auditor.config import discover
+
+    cfg = load_config(discover(tmp_path))
+    assert cfg["rules"]["fail_on"] == "medium" and cfg["rules"]["ignore"] == ["NT004"]
+    assert cfg["narrative.ratio"]["allow_truncation"] is True
