@@ -35,6 +35,7 @@ class Fmt(str, Enum):
     html = "html"
     sarif = "sarif"
     csv = "csv"
+    jsonl = "jsonl"
 
 
 class FailOn(str, Enum):
@@ -56,6 +57,21 @@ def _one_shot():
     finally:
         if enabled:
             gc.enable()
+
+
+def _audit_stdin(previous: Optional[Path], settings: dict, chosen: dict):
+    from .config import option
+    from .errors import InputError
+    from .ingest import document_from_bytes, read_document
+    from .pipeline import audit_document
+
+    limit, chars = option(settings, "limits", "max_input_bytes"), option(settings, "limits", "max_text_chars")
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"标准输入过大（超过 {limit} 字节），拒绝处理。", code="E103")
+    doc = document_from_bytes(data, filename="<stdin>", max_bytes=limit, max_chars=chars)
+    prev = read_document(previous, max_bytes=limit, max_chars=chars) if previous else None
+    return audit_document(doc, previous=prev, **chosen)
 
 
 def _settings(path: Optional[Path], no_config: bool) -> dict:
@@ -96,7 +112,7 @@ def _emit(report, fmt: str, output: Optional[Path], baseline: Optional[Path] = N
 
 @app.command()
 def audit(
-    report: Path = typer.Argument(..., help="报告文件（txt、html、docx、pdf）"),
+    report: Path = typer.Argument(..., help="报告文件（txt、html、docx、pdf）；- 表示从标准输入读取"),
     format: Fmt = typer.Option(Fmt.text, "--format", "-f", help="输出格式"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件（默认标准输出）"),
     previous: Optional[Path] = typer.Option(None, "--previous", help="上一年度报告，用于跨年度核对"),
@@ -117,8 +133,12 @@ def audit(
             settings = _settings(config, no_config)
             rules = settings["rules"]
             fail_level = fail_on.value if fail_on is not None else (rules["fail_on"] or "high")
-            rep = audit_path(report, previous=previous, select_rules=select or rules["select"] or None,
-                             ignore_rules=ignore or rules["ignore"] or None, config=settings)
+            chosen = {"select_rules": select or rules["select"] or None, "ignore_rules": ignore or rules["ignore"] or None,
+                      "config": settings}
+            if str(report) == "-":  # a pipe: the bytes as they come, their kind sniffed as for a file
+                rep = _audit_stdin(previous, settings, chosen)
+            else:
+                rep = audit_path(report, previous=previous, **chosen)
         except AuditorError as exc:
             typer.echo(f"错误：{report}：{exc}", err=True)
             raise typer.Exit(2)

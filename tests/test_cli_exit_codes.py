@@ -184,3 +184,43 @@ def test_auditor_toml_is_found_and_its_mistakes_are_usage_errors(tmp_path, monke
     assert bad.exit_code == 2 and "fail_on" in bad.output
     batch = CliRunner().invoke(app, ["batch", str(MINI), "--out", str(tmp_path / "out")])
     assert batch.exit_code == 2 and "fail_on" in batch.output
+
+
+# ---- conveniences: stdin, JSON Lines (issue 18, point 9) ------------------------------------
+
+def test_a_report_piped_on_stdin_is_audited_like_the_file():
+    import json
+
+    from_file = json.loads(CliRunner().invoke(app, ["audit", str(MINI), "--format", "json", "--fail-on", "none"]).stdout)
+    piped = CliRunner().invoke(app, ["audit", "-", "--format", "json", "--fail-on", "none"], input=MINI.read_bytes())
+    assert piped.exit_code == 0, piped.output
+    report = json.loads(piped.stdout)
+    assert report["report"]["source"] == "<stdin>"
+    assert [f["fingerprint"] for f in report["findings"]] == [f["fingerprint"] for f in from_file["findings"]]
+    empty = CliRunner().invoke(app, ["audit", "-"], input=b"")
+    assert empty.exit_code == 2 and "E101" in empty.output
+
+
+def test_jsonl_is_the_json_object_on_one_line():
+    import json
+
+    one = CliRunner().invoke(app, ["audit", str(MINI), "--format", "jsonl", "--fail-on", "none"]).stdout
+    full = CliRunner().invoke(app, ["audit", str(MINI), "--format", "json", "--fail-on", "none"]).stdout
+    assert one.count("\n") == 1 and one.endswith("\n")
+    strip = lambda d: {k: v for k, v in d.items() if k != "timing_ms"}  # noqa: E731
+    assert strip(json.loads(one)) == strip(json.loads(full))
+
+
+def test_batch_streams_each_files_result_as_a_json_line(tmp_path):
+    import json
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    (src / "b.txt").write_bytes(b"")
+    result = CliRunner().invoke(app, ["batch", str(src), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 3
+    lines = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    by_status = {x["status"]: x for x in lines}
+    assert len(lines) == 2 and by_status["error"]["error"]["code"] == "E101"
+    assert {f["code"] for f in by_status["ok"]["findings"]} >= {"TB003", "TB004"}

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..checks.finding import SEVERITIES, SEVERITY_RANK
 from ..ingest import shown_name
 from ..render.csv import FINDING_COLUMNS, finding_rows
-from .tasks import Failure, write_json
+from .tasks import SUMMARY_KEYS, Failure, write_json
 
 REPORT_COLUMNS = ("source", "sha256", "status", "agency", "year", "format", "input_kind", "previous", "findings",
                   "high", "medium", "low", "info", "extracted", "linked", "verified", "copied_share",
@@ -69,10 +69,17 @@ class ResultWriter:
         self._reports = csv.DictWriter(self._reports_fh, fieldnames=list(REPORT_COLUMNS), extrasaction="ignore")
         self._findings.writeheader()
         self._reports.writeheader()
+        # one JSON object a line, a file's result as soon as it is known: for consumers that stream
+        self._jsonl_fh = (out / "results.jsonl").open("w", encoding="utf-8", newline="\n")
 
     def close(self) -> None:
         self._findings_fh.close()
         self._reports_fh.close()
+        self._jsonl_fh.close()
+
+    def _jsonl(self, value: dict) -> None:
+        self._jsonl_fh.write(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str) + "\n")
+        self._jsonl_fh.flush()
 
     def __enter__(self) -> "ResultWriter":
         return self
@@ -87,6 +94,8 @@ class ResultWriter:
         for row in finding_rows([result]):
             self._findings.writerow({k: _cell(v) for k, v in row.items()})
         self._findings_fh.flush()
+        self._jsonl({"status": "ok", "source": result.get("report", {}).get("source"), "resumed": resumed,
+                     **{k: result[k] for k in SUMMARY_KEYS if k in result}})
         self._write_row(_report_row(result, resumed))
         t = self.tally
         t.resumed += resumed
@@ -99,6 +108,8 @@ class ResultWriter:
     def write_failure(self, source: str, failure: Failure, *, sha256: str = "", seconds: float = 0.0) -> None:
         self._write_row({"source": source, "sha256": sha256, "status": "error", "error_code": failure.code,
                          "error_message": failure.message, "seconds": round(seconds, 3), "resumed": 0})
+        self._jsonl({"status": "error", "source": source, "sha256": sha256,
+                     "error": {"code": failure.code, "message": failure.message}})
         self.tally.failed += 1
         self.tally.failures[failure.code] += 1
 

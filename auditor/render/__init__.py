@@ -1,7 +1,7 @@
 """The render stage: a Report (or its contract dict) -> json, text, csv, html, sarif."""
 from __future__ import annotations
 
-FORMATS = ("text", "json", "text-dump", "html", "sarif", "csv")
+FORMATS = ("text", "json", "jsonl", "text-dump", "html", "sarif", "csv")
 
 
 def render(report, fmt: str, **opts) -> str:
@@ -15,6 +15,10 @@ def render(report, fmt: str, **opts) -> str:
         return render_text(report, **opts)
     if fmt == "text-dump":
         return report.text
+    if fmt == "jsonl":  # the same object as json, on one line: appendable, one report a line
+        from .json import render_jsonl
+
+        return render_jsonl(report, **opts)
     if fmt == "html":
         from .html import render_html
 

@@ -6,3 +6,7 @@ import json
 
 def render_json(report, *, include_text: bool = False, **_) -> str:
     return json.dumps(report.to_dict(include_text=include_text), ensure_ascii=False, indent=2)
+
+
+def render_jsonl(report, *, include_text: bool = False, **_) -> str:
+    return json.dumps(report.to_dict(include_text=include_text), ensure_ascii=False, separators=(",", ":")) + "\n"
