@@ -87,10 +87,10 @@ def _exit_code(report, fail_on: str) -> int:
     return 1 if report.count(fail_on) else 0
 
 
-def _emit(report, fmt: str, output: Optional[Path], baseline: Optional[Path] = None) -> None:
+def _emit(report, fmt: str, output: Optional[Path], baseline: Optional[Path] = None, timing: bool = False) -> None:
     from .render import render
 
-    opts = {}
+    opts = {"timing": timing} if fmt in ("json", "jsonl") else {}
     if fmt == "text":
         opts["color"] = output is None and sys.stdout.isatty()
     if baseline is not None:
@@ -123,6 +123,7 @@ def audit(
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件（TOML，选项见 auditor/defaults.toml）；"
                                           "默认取当前目录或上级目录中的 auditor.toml 或 pyproject.toml 的 [tool.auditor]"),
     no_config: bool = typer.Option(False, "--no-config", help="不读取任何配置文件"),
+    timing: bool = typer.Option(False, "--timing", help="在 JSON 结果中给出审核用时 timing_ms（默认不给出，同一文件两次输出逐字节相同）"),
 ) -> None:
     """审核一份报告。"""
     from .errors import AuditorError
@@ -153,7 +154,7 @@ def audit(
             except AuditorError as exc:
                 typer.echo(f"错误：{baseline}：{exc}", err=True)
                 raise typer.Exit(2)
-        _emit(rep, format.value, output)
+        _emit(rep, format.value, output, timing=timing)
     # the normalized text is not an audit verdict: printing it succeeds whatever the findings
     raise typer.Exit(0 if format.value == "text-dump" else _exit_code(rep, fail_level))
 

@@ -43,7 +43,9 @@ class Report:
         floor = SEVERITY_RANK[at_least]
         return sum(1 for f in self.findings if SEVERITY_RANK[f.severity] >= floor)
 
-    def to_dict(self, *, include_text: bool = False) -> dict:
+    def to_dict(self, *, include_text: bool = False, timing: bool = True) -> dict:
+        """The findings contract. ``timing=False`` leaves out ``timing_ms``, the one field that
+        differs between two audits of the same file (the command line's default)."""
         d = {
             "contract": CONTRACT_VERSION,
             "tool": {"name": "auditor", "version": self.tool_version, "model": self.model},
@@ -60,6 +62,8 @@ class Report:
             "previous": self.previous,
             "timing_ms": round(self.timing_ms, 2),
         }
+        if not timing:
+            del d["timing_ms"]
         if include_text:
             d["text"] = self.text
         return d

@@ -224,3 +224,13 @@ def test_batch_streams_each_files_result_as_a_json_line(tmp_path):
     by_status = {x["status"]: x for x in lines}
     assert len(lines) == 2 and by_status["error"]["error"]["code"] == "E101"
     assert {f["code"] for f in by_status["ok"]["findings"]} >= {"TB003", "TB004"}
+
+
+def test_two_audits_of_one_file_print_the_same_bytes_and_timing_is_asked_for():
+    """Issue 18, point 10: timing_ms made every JSON output differ."""
+    import json
+
+    args = ["audit", str(MINI), "--format", "json", "--fail-on", "none"]
+    first, second = (CliRunner().invoke(app, args).stdout for _ in range(2))
+    assert first == second and "timing_ms" not in json.loads(first)
+    assert json.loads(CliRunner().invoke(app, [*args, "--timing"]).stdout)["timing_ms"] > 0

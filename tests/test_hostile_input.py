@@ -277,3 +277,16 @@ def test_the_configured_text_limit_reaches_the_readers(tmp_path, kind):
         audit_path(path, config=config)
     assert ei.value.code == "E114" and "500" in ei.value.message
     assert audit_path(path).findings is not None  # under the default limit it is audited
+
+
+def test_a_batch_taken_wholly_from_resume_prints_no_speed(tmp_path):
+    """Issue 18, point 10: the summary showed 速度 0.00 after a full --resume."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(_mini(), encoding="utf-8")
+    out = tmp_path / "out"
+    run_batch([tmp_path / "in"], out, console=Console(file=open(os.devnull, "w")))
+    sink = tmp_path / "summary.txt"
+    with sink.open("w", encoding="utf-8") as fh:
+        run_batch([tmp_path / "in"], out, resume=True, console=Console(file=fh, width=120))
+    summary = sink.read_text(encoding="utf-8")
+    assert "沿用已有结果" in summary and "速度" not in summary
