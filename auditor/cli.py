@@ -135,7 +135,7 @@ def audit(
             rules = settings["rules"]
             fail_level = fail_on.value if fail_on is not None else (rules["fail_on"] or "high")
             chosen = {"select_rules": select or rules["select"] or None, "ignore_rules": ignore or rules["ignore"] or None,
-                      "config": settings}
+                      "config": settings, "require_report": True}
             if str(report) == "-":  # a pipe: the bytes as they come, their kind sniffed as for a file
                 rep = _audit_stdin(previous, settings, chosen)
             else:

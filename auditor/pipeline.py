@@ -8,7 +8,7 @@ from pathlib import Path
 from . import __version__, deadline
 from .checks import CheckContext, run_checks, select
 from .checks.finding import SEVERITY_RANK
-from .claims.facts import read_facts
+from .claims.facts import NOT_A_REPORT, not_a_report, read_facts
 from .config import defaults, option
 from .errors import InputError
 from .ingest.document import Document
@@ -17,8 +17,10 @@ from .tables.reader import read_tables
 from .template import load_template
 
 
-def analyse(doc: Document, config: dict | None = None) -> CheckContext:
-    """Everything the checks need for one document (tables, facts, claims)."""
+def analyse(doc: Document, config: dict | None = None, require_report: bool = False) -> CheckContext:
+    """Everything the checks need for one document (tables, facts, claims). ``require_report``:
+    a text that is neither a report nor a passage of one is refused (E904), as ``audit``, the
+    HTTP service and ``batch`` do; the library audits any text it is given."""
     from .claims import extract_claims
 
     config = config or defaults()
@@ -27,6 +29,9 @@ def analyse(doc: Document, config: dict | None = None) -> CheckContext:
                          code="E114")
     deadline.check()
     facts = read_facts(doc.text)
+    why = not_a_report(doc.text, facts) if require_report else None
+    if why:
+        raise InputError(why, code=NOT_A_REPORT)
     template = load_template(facts.format)
     tables = read_tables(doc.text, template)
     deadline.check()
@@ -66,11 +71,11 @@ class Analyses:
 
 def audit_document(doc: Document, *, previous: Document | None = None, select_rules=None, ignore_rules=None,
                    severity_model: bool = True, config: dict | None = None,
-                   analyses: Analyses | None = None) -> Report:
+                   analyses: Analyses | None = None, require_report: bool = False) -> Report:
     """``config`` reaches the rules as ``CheckContext.config`` (batch mode passes ``copies``);
     ``analyses`` keeps this document's analysis for a later audit and supplies the previous one's."""
     t0 = time.perf_counter()
-    ctx = analyse(doc)
+    ctx = analyse(doc, require_report=require_report)
     if analyses is not None:
         analyses.remember(doc.text, ctx)
     warnings = list(doc.warnings)

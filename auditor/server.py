@@ -65,7 +65,8 @@ class _Choice:
             raise ApiError(422, "E422", f"请求参数无效：{exc.message}") from None
 
     def rules(self) -> dict:
-        return {"select_rules": self.select, "ignore_rules": self.ignore}
+        """The audit's options: the chosen rules, and the CLI's and batch's refusal of a text that is no report."""
+        return {"select_rules": self.select, "ignore_rules": self.ignore, "require_report": True}
 
     def failed(self, report) -> bool | None:
         if self.fail_on is None:

@@ -234,3 +234,36 @@ def test_two_audits_of_one_file_print_the_same_bytes_and_timing_is_asked_for():
     first, second = (CliRunner().invoke(app, args).stdout for _ in range(2))
     assert first == second and "timing_ms" not in json.loads(first)
     assert json.loads(CliRunner().invoke(app, [*args, "--timing"]).stdout)["timing_ms"] > 0
+
+
+# ---- one rule for a text that is no report (issue 18, point 6) -----------------------------
+
+NOTICE = "关于做好节日值班工作的通知\n请各单位认真落实值班制度，共安排值班人员12名。\n"
+
+
+def test_a_text_that_is_no_report_is_refused_by_audit_as_by_batch(tmp_path):
+    path = tmp_path / "notice.txt"
+    path.write_text(NOTICE, encoding="utf-8")
+    single = CliRunner().invoke(app, ["audit", str(path)])
+    assert single.exit_code == 2 and "E904" in single.output and "未识别为政府信息公开工作年度报告" in single.output
+    batch = CliRunner().invoke(app, ["batch", str(path), "--out", str(tmp_path / "out")])
+    assert batch.exit_code == 3
+    assert "E904" in (tmp_path / "out" / "reports.csv").read_text(encoding="utf-8-sig")
+    passage = tmp_path / "passage.txt"  # a passage of a report, in traditional characters, is audited
+    passage.write_text("一、總體情況\n本機關全年主動公開政府信息120條。\n", encoding="utf-8")
+    assert CliRunner().invoke(app, ["audit", str(passage), "--fail-on", "none"]).exit_code == 0
+
+
+def test_the_http_service_refuses_it_with_the_same_code():
+    httpx = pytest.importorskip("httpx")
+    pytest.importorskip("uvicorn")
+    from test_server import LiveServer
+
+    from auditor.server import ServerConfig, create_app
+
+    with LiveServer(create_app(ServerConfig(warm_up=False))) as server, \
+            httpx.Client(base_url=server.url, timeout=60) as client:
+        resp = client.post("/v1/audit", json={"text": NOTICE})
+        upload = client.post("/v1/audit", files={"file": ("notice.txt", NOTICE.encode())})
+    assert resp.status_code == upload.status_code == 422
+    assert resp.json()["error"]["code"] == upload.json()["error"]["code"] == "E904"

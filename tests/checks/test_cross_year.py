@@ -77,7 +77,7 @@ def test_last_years_analysis_is_reused_and_changes_nothing(monkeypatch):
 
     analysed = []
     real = pipeline.analyse
-    monkeypatch.setattr(pipeline, "analyse", lambda doc, config=None: analysed.append(doc.meta.source) or real(doc, config))
+    monkeypatch.setattr(pipeline, "analyse", lambda doc, config=None, **kw: analysed.append(doc.meta.source) or real(doc, config, **kw))
     analyses = pipeline.Analyses(size=2)
     pipeline.audit_document(last, analyses=analyses)
     reused = pipeline.audit_document(this, previous=last, analyses=analyses).to_dict()
