@@ -11,7 +11,9 @@ from typing import Optional
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="政府信息公开工作年度报告一致性审核工具")
+# plain click help: wrapped to the terminal, never cut; metavars in Chinese, flags without one
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="政府信息公开工作年度报告一致性审核工具")
 
 
 def _version(value: bool) -> None:
@@ -112,15 +114,15 @@ def _emit(report, fmt: str, output: Optional[Path], baseline: Optional[Path] = N
 
 @app.command()
 def audit(
-    report: Path = typer.Argument(..., help="报告文件（txt、html、docx、pdf）；- 表示从标准输入读取"),
+    report: Path = typer.Argument(..., metavar="报告", help="报告文件（txt、html、docx、pdf）；- 表示从标准输入读取"),
     format: Fmt = typer.Option(Fmt.text, "--format", "-f", help="输出格式"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件（默认标准输出）"),
-    previous: Optional[Path] = typer.Option(None, "--previous", help="上一年度报告，用于跨年度核对"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="文件", help="输出文件（默认标准输出）"),
+    previous: Optional[Path] = typer.Option(None, "--previous", metavar="文件", help="上一年度报告，用于跨年度核对"),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="达到该级别的问题时退出码为1（默认 high）"),
-    select: Optional[list[str]] = typer.Option(None, "--select", help="只运行这些检查（代码、名称、组或通配符）"),
-    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="不运行这些检查"),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="上一稿的 JSON 结果：已接受的问题不再报告"),
-    config: Optional[Path] = typer.Option(None, "--config", help="配置文件（TOML，选项见 auditor/defaults.toml）；"
+    select: Optional[list[str]] = typer.Option(None, "--select", metavar="代码[,代码…]", help="只运行这些检查（代码、名称、组或通配符）"),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", metavar="代码[,代码…]", help="不运行这些检查"),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="文件", help="上一稿的 JSON 结果：已接受的问题不再报告"),
+    config: Optional[Path] = typer.Option(None, "--config", metavar="文件", help="配置文件（TOML，选项见 auditor/defaults.toml）；"
                                           "默认取当前目录或上级目录中的 auditor.toml 或 pyproject.toml 的 [tool.auditor]"),
     no_config: bool = typer.Option(False, "--no-config", help="不读取任何配置文件"),
     timing: bool = typer.Option(False, "--timing", help="在 JSON 结果中给出审核用时 timing_ms（默认不给出，同一文件两次输出逐字节相同）"),
@@ -173,7 +175,7 @@ def demo(format: Fmt = typer.Option(Fmt.text, "--format", "-f", help="输出格�
 
 
 @app.command()
-def checks(format: str = typer.Option("text", "--format", "-f", help="text 或 json")) -> None:
+def checks(format: str = typer.Option("text", "--format", "-f", metavar="text|json", help="text 或 json")) -> None:
     """列出全部检查规则。"""
     import json
 
@@ -189,14 +191,14 @@ def checks(format: str = typer.Option("text", "--format", "-f", help="text 或 j
 
 @app.command()
 def batch(
-    inputs: list[Path] = typer.Argument(..., help="报告文件或目录"),
-    out: Path = typer.Option(..., "--out", help="结果目录"),
-    jobs: int = typer.Option(1, "--jobs", "-j", help="并行进程数"),
+    inputs: list[Path] = typer.Argument(..., metavar="报告或目录…", help="报告文件或目录"),
+    out: Path = typer.Option(..., "--out", metavar="目录", help="结果目录"),
+    jobs: int = typer.Option(1, "--jobs", "-j", metavar="N", help="并行进程数"),
     resume: bool = typer.Option(False, "--resume", help="跳过已有结果（sha256 与工具版本相同）的报告"),
-    engine: str = typer.Option("local", "--engine", help="local 或 dask"),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="dask 调度器地址"),
+    engine: str = typer.Option("local", "--engine", metavar="local|dask", help="local 或 dask"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="地址", help="dask 调度器地址"),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="任一报告达到该级别时退出码为1（默认 none）"),
-    timeout: float = typer.Option(120.0, "--timeout", help="单个文件的处理时限（秒），超时记为失败"),
+    timeout: float = typer.Option(120.0, "--timeout", metavar="秒", help="单个文件的处理时限（秒），超时记为失败"),
     no_config: bool = typer.Option(False, "--no-config", help="不读取 auditor.toml / pyproject.toml 中的 fail_on"),
 ) -> None:
     """批量审核：每份报告一个 JSON，另出 findings.csv、reports.csv 和汇总（见 docs/batch.md）。
@@ -218,8 +220,8 @@ def batch(
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host"),
-    port: int = typer.Option(8000, "--port"),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="地址", help="监听地址"),
+    port: int = typer.Option(8000, "--port", metavar="端口", help="监听端口"),
 ) -> None:
     """启动 HTTP 服务（POST /v1/audit）。需要 serve 附加依赖：pip install 'auditor[serve]'。"""
     missing = _missing("fastapi", "uvicorn", "python_multipart|multipart")
@@ -251,9 +253,9 @@ def _missing(*modules: str) -> list[str]:
 
 @app.command()
 def train(
-    out: Optional[Path] = typer.Option(None, "--out", help="模型文件（默认 models/severity-v2.skops）"),
-    seed: int = typer.Option(20211, "--seed"),
-    n: int = typer.Option(300, "--n", help="训练用生成报告数（按固定权重计入）"),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="文件", help="模型文件（默认 models/severity-v2.skops）"),
+    seed: int = typer.Option(20211, "--seed", metavar="N", help="随机种子"),
+    n: int = typer.Option(300, "--n", metavar="N", help="训练用生成报告数（按固定权重计入）"),
 ) -> None:
     """用真实报告（及其标注）上的问题重新训练严重程度模型，按机构分组交叉验证（确定性）。"""
     from .severity.train import train_model
@@ -267,13 +269,13 @@ def train(
 
 @app.command("eval")
 def eval_(
-    corpus: Path = typer.Argument(..., help="带 *.gold.json 的目录"),
-    out: Path = typer.Option(Path("auditor-eval"), "--out", help="结果目录（默认当前目录下的 auditor-eval/）"),
-    name: Optional[str] = typer.Option(None, "--name", help="结果文件名前缀"),
-    gold: Optional[Path] = typer.Option(None, "--gold", help="标注文件所在目录（默认与报告同目录）"),
+    corpus: Path = typer.Argument(..., metavar="目录", help="带 *.gold.json 的目录"),
+    out: Path = typer.Option(Path("auditor-eval"), "--out", metavar="目录", help="结果目录（默认当前目录下的 auditor-eval/）"),
+    name: Optional[str] = typer.Option(None, "--name", metavar="前缀", help="结果文件名前缀"),
+    gold: Optional[Path] = typer.Option(None, "--gold", metavar="目录", help="标注文件所在目录（默认与报告同目录）"),
     mutate: bool = typer.Option(False, "--mutate", help="在报告中逐一植入错误，评估检出率与误伤率（无需标注）"),
-    per_report: int = typer.Option(16, "--per-report", help="--mutate：每份报告每类错误的植入次数"),
-    seed: int = typer.Option(0, "--seed", help="--mutate：随机种子"),
+    per_report: int = typer.Option(16, "--per-report", metavar="N", help="--mutate：每份报告每类错误的植入次数"),
+    seed: int = typer.Option(0, "--seed", metavar="N", help="--mutate：随机种子"),
 ) -> None:
     """在标注语料上评估：各检查的精确率、召回率、F1，严重程度混淆矩阵，覆盖率。"""
     if mutate:
@@ -285,7 +287,28 @@ def eval_(
     raise typer.Exit(run_eval(corpus, out, name=name, gold_dir=gold))
 
 
+@app.command()
+def completion(shell: str = typer.Argument(..., metavar="bash|zsh|fish", help="命令行外壳")) -> None:
+    """打印命令补全脚本，例如：eval "$(auditor completion bash)"（写入 ~/.bashrc 即长期生效）。"""
+    from typer._click.shell_completion import get_completion_class  # the click Typer runs on
+    from typer.completion import completion_init
+
+    completion_init()  # Typer's completion classes: the script's protocol is the one Typer's main answers
+    cls = get_completion_class(shell)
+    if cls is None:
+        typer.echo(f"错误：不支持的外壳“{shell}”，可选：bash、zsh、fish", err=True)
+        raise typer.Exit(2)
+    command = typer.main.get_command(app)
+    typer.echo(cls(command, {}, "auditor", "_AUDITOR_COMPLETE").source())
+
+
 def main() -> None:  # console script
+    import os
+
+    if os.environ.get("_AUDITOR_COMPLETE"):  # a shell asking for completions (``auditor completion``)
+        from typer.completion import completion_init
+
+        completion_init()
     app()
 
 

@@ -267,3 +267,27 @@ def test_the_http_service_refuses_it_with_the_same_code():
         upload = client.post("/v1/audit", files={"file": ("notice.txt", NOTICE.encode())})
     assert resp.status_code == upload.status_code == 422
     assert resp.json()["error"]["code"] == upload.json()["error"]["code"] == "E904"
+
+
+def test_help_is_wrapped_not_cut_and_its_metavars_are_chinese():
+    """Issue 18, point 9: help was cut at 80 columns (…) with <bool> and <list[str]> metavars."""
+    out = CliRunner().invoke(app, ["audit", "--help"], terminal_width=80).output
+    assert "…" not in out.replace("代码[,代码…]", "") and "<bool>" not in out and "list[str]" not in out
+    assert "--select 代码[,代码…]" in out and "[tool.auditor]" in out  # the whole config help, wrapped
+
+
+def test_completion_scripts_and_their_answers(monkeypatch):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path as P
+
+    script = CliRunner().invoke(app, ["completion", "bash"])
+    assert script.exit_code == 0 and "_AUDITOR_COMPLETE=complete_bash" in script.output
+    assert CliRunner().invoke(app, ["completion", "tcsh"]).exit_code == 2
+    exe = P(sys.executable).parent / "auditor"
+    if not exe.exists():
+        pytest.skip("the console script is not installed next to this interpreter")
+    env = {**os.environ, "_AUDITOR_COMPLETE": "complete_bash", "COMP_WORDS": "auditor audit --fa", "COMP_CWORD": "2"}
+    answer = subprocess.run([str(exe)], env=env, capture_output=True, text=True, timeout=60)
+    assert answer.stdout.split() == ["--fail-on"]
