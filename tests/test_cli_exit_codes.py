@@ -291,3 +291,9 @@ def test_completion_scripts_and_their_answers(monkeypatch):
     env = {**os.environ, "_AUDITOR_COMPLETE": "complete_bash", "COMP_WORDS": "auditor audit --fa", "COMP_CWORD": "2"}
     answer = subprocess.run([str(exe)], env=env, capture_output=True, text=True, timeout=60)
     assert answer.stdout.split() == ["--fail-on"]
+
+
+def test_a_value_given_to_a_switch_is_explained(tmp_path):
+    """Issue 18, point 9: ``--resume true`` took "true" as a path without a word on why."""
+    result = CliRunner().invoke(app, ["batch", "--resume", "true", str(MINI), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "--resume" in result.output and "不带取值" in result.output

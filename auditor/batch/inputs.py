@@ -32,6 +32,9 @@ def _inside(p: Path, folder: Path | None) -> bool:
         return False
 
 
+_FLAG_VALUES = {"true", "false", "yes", "no", "on", "off", "1", "0"}
+
+
 def collect_inputs(inputs, exclude: Path | None = None) -> list[InputFile]:
     """Files as given, and every file under a directory (recursive, sorted), without hidden files,
     ``*.gold.json`` annotation files and anything under ``exclude`` (the results directory)."""
@@ -41,6 +44,9 @@ def collect_inputs(inputs, exclude: Path | None = None) -> list[InputFile]:
     for item in inputs:
         root = Path(item)
         if not root.exists():
+            if str(root).lower() in _FLAG_VALUES:  # auditor batch --resume true DIR
+                raise InputsError(f"输入路径不存在：{root}（--resume 等开关不带取值：写 --resume 即可，"
+                                  f"“{root}”被当成了一个输入路径）")
             raise InputsError(f"输入路径不存在：{root}")
         if root.is_dir():
             files = sorted(p for p in root.rglob("*") if p.is_file()
