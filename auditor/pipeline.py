@@ -75,7 +75,7 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
     """``config`` reaches the rules as ``CheckContext.config`` (batch mode passes ``copies``);
     ``analyses`` keeps this document's analysis for a later audit and supplies the previous one's."""
     t0 = time.perf_counter()
-    ctx = analyse(doc, require_report=require_report)
+    ctx = analyse(doc, config, require_report=require_report)
     if analyses is not None:
         analyses.remember(doc.text, ctx)
     warnings = list(doc.warnings)

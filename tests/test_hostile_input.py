@@ -290,3 +290,16 @@ def test_a_batch_taken_wholly_from_resume_prints_no_speed(tmp_path):
         run_batch([tmp_path / "in"], out, resume=True, console=Console(file=fh, width=120))
     summary = sink.read_text(encoding="utf-8")
     assert "沿用已有结果" in summary and "速度" not in summary
+
+
+def test_the_callers_text_limit_reaches_the_analysis():
+    """Issue 19, point 8: audit_document analysed with the default configuration, so a user's
+    limits.max_text_chars never applied to a text given to the API."""
+    from auditor.config import defaults
+
+    config = defaults()
+    config["limits"] = {**config["limits"], "max_text_chars": 100}
+    with pytest.raises(InputError) as ei:
+        audit_text(_mini(), config=config)
+    assert ei.value.code == "E114"
+    assert audit_text(_mini()).findings  # the default limit lets it through
