@@ -1,7 +1,6 @@
 """Rules reconciling the narrative's claims with the tables and with each other."""
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
 import regex
@@ -11,7 +10,7 @@ from ..claims.model import Claim
 from ..config import option
 from .context import CheckContext
 from .finding import Finding
-from .reconcile import APPLICANT_COLUMNS, evaluate, verdict
+from .reconcile import verdict
 from .registry import rule
 
 TOL = 1e-9

@@ -312,7 +312,6 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
             start, end = s.to_text(qa, qb)
             start = min(start, q.start)
             end = max(end, q.end)
-            rows = tuple(c.split("@")[0] for c in candidates) if candidates else ()
             claim = Claim(start=start, end=end, quote=text[start:end], metric=metric_key, value=q.value,
                           low=q.low, high=q.high, unit=q.unit, approx=q.approx, sentence=(s.start, s.end),
                           number=(q.start, q.end), qualifiers=tuple(qualifiers), kind=q.kind, decimals=q.decimals,
@@ -397,8 +396,6 @@ def _structure(claims, opens, s: Sentence, k, qs, idx, outcome_at, first, senten
         return
     after = s.compact[cj:cj + 8]
     m = _PAREN_OPEN.match(after)
-    if m and m.group() not in ("(", "（"):
-        pass
     if m:
         close = s.compact.find("）" if "（" in m.group() else ")", cj)
         opens.append(_Open(total=me, end=close if close > 0 else len(s.compact), exhaustive=False, group=0, paren=True))

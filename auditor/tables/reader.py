@@ -21,7 +21,7 @@ from .digits import MAX_READINGS, TooManyReadings, readings
 from .locate import Region, _Folded, locate_folded
 from .model import Cell, LabelMatch, StatutoryTables, Unreadable
 from .normalize import fold, fold_whole, fold_with_map
-from .tokens import NumTok, Run, TextTok, tokenize
+from .tokens import NumTok, Run, tokenize
 
 LABEL_CUTOFF = 72.0  # partial_ratio (0-100) below which a label is "not found"
 MIN_BARE_LABEL = 4  # a label searched without its item number must be at least this long
