@@ -11,8 +11,10 @@ from typing import Optional
 
 import typer
 
+from .cli_help import Command, Group
+
 # plain click help: wrapped to the terminal, never cut; metavars in Chinese, flags without one
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="政府信息公开工作年度报告一致性审核工具")
 
 
@@ -112,7 +114,7 @@ def _emit(report, fmt: str, output: Optional[Path], baseline: Optional[Path] = N
         sys.stdout.write(out if out.endswith("\n") else out + "\n")
 
 
-@app.command()
+@app.command(cls=Command)
 def audit(
     report: Path = typer.Argument(..., metavar="报告", help="报告文件（txt、html、docx、pdf）；- 表示从标准输入读取"),
     format: Fmt = typer.Option(Fmt.text, "--format", "-f", help="输出格式"),
@@ -161,7 +163,7 @@ def audit(
     raise typer.Exit(0 if format.value == "text-dump" else _exit_code(rep, fail_level))
 
 
-@app.command()
+@app.command(cls=Command)
 def demo(format: Fmt = typer.Option(Fmt.text, "--format", "-f", help="输出格式")) -> None:
     """审核内置的示例报告（项目自行生成，含若干预置错误）。"""
     from importlib import resources
@@ -174,7 +176,7 @@ def demo(format: Fmt = typer.Option(Fmt.text, "--format", "-f", help="输出格�
         _emit(rep, format.value, None)
 
 
-@app.command()
+@app.command(cls=Command)
 def checks(format: str = typer.Option("text", "--format", "-f", metavar="text|json", help="text 或 json")) -> None:
     """列出全部检查规则。"""
     import json
@@ -189,7 +191,7 @@ def checks(format: str = typer.Option("text", "--format", "-f", metavar="text|js
         typer.echo(f"{r.code}  {r.check:<28} {r.default:<7} {r.description}")
 
 
-@app.command()
+@app.command(cls=Command)
 def batch(
     inputs: list[Path] = typer.Argument(..., metavar="报告或目录…", help="报告文件或目录"),
     out: Path = typer.Option(..., "--out", metavar="目录", help="结果目录"),
@@ -218,7 +220,7 @@ def batch(
                                fail_on=level, timeout=timeout))
 
 
-@app.command()
+@app.command(cls=Command)
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", metavar="地址", help="监听地址"),
     port: int = typer.Option(8000, "--port", metavar="端口", help="监听端口"),
@@ -251,7 +253,7 @@ def _missing(*modules: str) -> list[str]:
     return out
 
 
-@app.command()
+@app.command(cls=Command)
 def train(
     out: Optional[Path] = typer.Option(None, "--out", metavar="文件", help="模型文件（默认 models/severity-v2.skops）"),
     seed: int = typer.Option(20211, "--seed", metavar="N", help="随机种子"),
@@ -267,7 +269,7 @@ def train(
         raise typer.Exit(2)
 
 
-@app.command("eval")
+@app.command("eval", cls=Command)
 def eval_(
     corpus: Path = typer.Argument(..., metavar="目录", help="带 *.gold.json 的目录"),
     out: Path = typer.Option(Path("auditor-eval"), "--out", metavar="目录", help="结果目录（默认当前目录下的 auditor-eval/）"),
@@ -287,7 +289,7 @@ def eval_(
     raise typer.Exit(run_eval(corpus, out, name=name, gold_dir=gold))
 
 
-@app.command()
+@app.command(cls=Command)
 def completion(shell: str = typer.Argument(..., metavar="bash|zsh|fish", help="命令行外壳")) -> None:
     """打印命令补全脚本，例如：eval "$(auditor completion bash)"（写入 ~/.bashrc 即长期生效）。"""
     from typer._click.shell_completion import get_completion_class  # the click Typer runs on
@@ -309,7 +311,16 @@ def main() -> None:  # console script
         from typer.completion import completion_init
 
         completion_init()
-    app()
+    from typer._click.exceptions import UsageError
+
+    try:
+        code = app(standalone_mode=False)
+    except UsageError as exc:  # click's own words are English: say it in Chinese, exit 2 as click does
+        from .cli_help import usage_error
+
+        typer.echo(usage_error(exc), err=True)
+        raise SystemExit(2) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -297,3 +297,31 @@ def test_a_value_given_to_a_switch_is_explained(tmp_path):
     """Issue 18, point 9: ``--resume true`` took "true" as a path without a word on why."""
     result = CliRunner().invoke(app, ["batch", "--resume", "true", str(MINI), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "--resume" in result.output and "不带取值" in result.output
+
+
+def test_the_words_click_writes_itself_are_chinese_too():
+    for args in (["--help"], ["audit", "--help"], ["batch", "--help"]):
+        out = CliRunner().invoke(app, args, terminal_width=100).output
+        assert out.startswith("用法：") and "显示本帮助并退出。" in out and "选项" in out
+        for english in ("Usage:", "Options", "Show this message", "[default:", "[required]", "[OPTIONS]", "<path>"):
+            assert english not in out, (args, english)
+    assert "（默认：text）" in CliRunner().invoke(app, ["audit", "--help"]).output
+
+
+@pytest.mark.parametrize("args, says", [
+    (["audit", "--bogus", "x"], "没有这个选项：--bogus"),
+    (["audit"], "缺少参数“报告”"),
+    (["audit", str(MINI), "-f", "xml"], "取值“xml”无效"),
+    (["nosuch"], "没有这个命令：nosuch"),
+])
+def test_usage_errors_are_chinese_from_the_console_script(args, says):
+    """Click's own usage errors (Error: No such option …) through the installed command."""
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "auditor"
+    if not exe.exists():
+        pytest.skip("the console script is not installed next to this interpreter")
+    run = subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and says in run.stderr and "错误：" in run.stderr
+    assert "Error:" not in run.stderr and "Try '" not in run.stderr
