@@ -11,6 +11,7 @@ import asyncio
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 from fastapi.responses import JSONResponse
@@ -137,19 +138,15 @@ def limit_malloc_arenas(arenas: int = 1) -> None:
         libc.mallopt(-8, arenas)  # M_ARENA_MAX
 
 
-_LIBC: list = []
-
-
+@lru_cache(maxsize=1)
 def _libc():
-    if not _LIBC:
-        try:
-            import ctypes
-            import ctypes.util
+    try:
+        import ctypes
+        import ctypes.util
 
-            _LIBC.append(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"))
-        except OSError:
-            _LIBC.append(None)
-    return _LIBC[0]
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
 
 
 def _malloc_trim():

@@ -75,21 +75,11 @@ def test_every_text_finding_is_highlighted(name, text, tmp_path):
 def test_a_pdf_reports_marks_sit_on_their_offsets_and_show_the_page(tmp_path):
     """Issue 18, point 5: in the view of a PDF, each mark holds exactly the text its finding's
     offsets name, and the finding says which page of the PDF it is on."""
-    import sys
-
     from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-    from auditor.pipeline import audit_bytes
     from auditor.render.html import render_html
 
-    sys.path.insert(0, str(Path(__file__).parent / "ingest"))
-    try:
-        from test_ingest_pdf import S, make_pdf
-    finally:
-        sys.path.pop(0)
-    p1 = [(150, 780, 16, "某区2023年政府信息公开工作年度报告"), (96, 700, S, "一、总体情况")]
-    p2 = [(72, 780, S, "本年度共收到申请5件，其中自然人申请2件、"), (72, 760, S, "法人或者其他组织申请4件。")]
-    report = audit_bytes(make_pdf([p1, p2]), filename="r.pdf")
+    report = _pdf_report()
     dom = HTMLParser(dump_dom(render_html(report), tmp_path))
     nt002 = next(f for f in report.findings if f.code == "NT002")
     marks = [m for m in dom.css(".doc mark[data-finding]") if m.attributes["data-finding"] == nt002.id]
