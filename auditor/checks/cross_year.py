@@ -2,9 +2,10 @@
 
 ``ctx.previous`` is set by ``auditor audit --previous`` and, in batch mode, by the pairing of
 consecutive years of one agency (``auditor.pairing``). Its ``config["source"]`` names the file.
-When both years are known and not consecutive the rules stay silent: comparing with the wrong
-year would report differences that are not errors. ``cross_year.delta`` (较上年/同比 claims)
-lives with the claims in ``narrative.py``.
+The pipeline leaves it unset, with a warning, when the report given is of another year or
+another agency (``pipeline.previous_mismatch``): comparing with the wrong report would report
+differences that are not errors; ``_last_year`` keeps the year guard for contexts built directly.
+``cross_year.delta`` (较上年/同比 claims, CY002) is in ``delta.py``.
 """
 from __future__ import annotations
 
