@@ -64,17 +64,16 @@ def _one_shot():
 
 
 def _audit_stdin(previous: Optional[Path], settings: dict, chosen: dict):
-    from .config import option
     from .errors import InputError
     from .ingest import document_from_bytes, read_document
-    from .pipeline import audit_document
+    from .pipeline import audit_document, read_limits
 
-    limit, chars = option(settings, "limits", "max_input_bytes"), option(settings, "limits", "max_text_chars")
-    data = sys.stdin.buffer.read(limit + 1)
-    if len(data) > limit:
-        raise InputError(f"标准输入过大（超过 {limit} 字节），拒绝处理。", code="E103")
-    doc = document_from_bytes(data, filename="<stdin>", max_bytes=limit, max_chars=chars)
-    prev = read_document(previous, max_bytes=limit, max_chars=chars) if previous else None
+    limits = read_limits(settings)
+    data = sys.stdin.buffer.read(limits["max_bytes"] + 1)
+    if len(data) > limits["max_bytes"]:
+        raise InputError(f"标准输入过大（超过 {limits['max_bytes']} 字节），拒绝处理。", code="E103")
+    doc = document_from_bytes(data, filename="<stdin>", **limits)
+    prev = read_document(previous, **limits) if previous else None
     return audit_document(doc, previous=prev, **chosen)
 
 

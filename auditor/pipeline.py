@@ -131,11 +131,16 @@ def previous_mismatch(facts, prev_facts) -> str | None:
     return None
 
 
+def read_limits(config: dict | None) -> dict:
+    """The readers' budget from a configuration: ``max_bytes`` and ``max_chars``."""
+    config = config or defaults()
+    return {"max_bytes": option(config, "limits", "max_input_bytes"), "max_chars": option(config, "limits", "max_text_chars")}
+
+
 def audit_path(path: str | Path, *, previous: str | Path | None = None, **kw) -> Report:
     from .ingest import read_document
 
-    config = kw.get("config") or defaults()
-    limits = {"max_bytes": option(config, "limits", "max_input_bytes"), "max_chars": option(config, "limits", "max_text_chars")}
+    limits = read_limits(kw.get("config"))
     prev = read_document(previous, **limits) if previous else None
     return audit_document(read_document(path, **limits), previous=prev, **kw)
 
