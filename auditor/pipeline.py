@@ -21,7 +21,7 @@ def analyse(doc: Document, config: dict | None = None, require_report: bool = Fa
     """Everything the checks need for one document (tables, facts, claims). ``require_report``:
     a text that is neither a report nor a passage of one is refused (E904), as ``audit``, the
     HTTP service and ``batch`` do; the library audits any text it is given."""
-    from .claims import extract_claims
+    from .claims import extract_claims, read_relations
 
     config = config or defaults()
     if len(doc.text) > option(config, "limits", "max_text_chars"):
@@ -37,8 +37,9 @@ def analyse(doc: Document, config: dict | None = None, require_report: bool = Fa
     deadline.check()
     claims = extract_claims(doc.text, facts, tables)
     deadline.check()
+    relations = read_relations(doc.text, claims, tables.spans)
     return CheckContext(text=doc.text, tables=tables, template=template, facts=facts, claims=tuple(claims),
-                        config=config)
+                        relations=relations, config=config)
 
 
 class Analyses:
