@@ -123,7 +123,7 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
 def previous_mismatch(facts, prev_facts) -> str | None:
     """Why a report given as last year's cannot be compared with this one, or None. Years or
     agencies that cannot be read are given the benefit of the doubt."""
-    from .pairing import agency_key, same_agency
+    from .across.pairing import agency_key, same_agency
 
     if facts.year and prev_facts.year and prev_facts.year != facts.year - 1:
         return f"所给的上一年度报告是{prev_facts.year}年度的，本报告是{facts.year}年度的，不是前一年"

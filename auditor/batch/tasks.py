@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..similarity import CopyMatch, CorpusDoc
+from ..across.similarity import CopyMatch, CorpusDoc
 
 E_INTERNAL, E_TIMEOUT, E_CRASH, E_MEMORY, E_NOT_REPORT = "E900", "E901", "E902", "E903", "E904"
 
@@ -167,8 +167,8 @@ def scan(task: ScanTask) -> ScanResult:
     def work() -> ScanResult:
         from ..claims.facts import not_a_report, read_facts
         from ..ingest import read_document
-        from ..pairing import year_of
-        from ..similarity import corpus_doc
+        from ..across.pairing import year_of
+        from ..across.similarity import corpus_doc
 
         doc = read_document(task.path, max_bytes=task.max_bytes)
         facts = read_facts(doc.text)

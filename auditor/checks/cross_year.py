@@ -1,7 +1,7 @@
 """Rules comparing a report with last year's (``ctx.previous``, format-2021.md relation 6).
 
 ``ctx.previous`` is set by ``auditor audit --previous`` and, in batch mode, by the pairing of
-consecutive years of one agency (``auditor.pairing``). Its ``config["source"]`` names the file.
+consecutive years of one agency (``auditor.across.pairing``). Its ``config["source"]`` names the file.
 The pipeline leaves it unset, with a warning, when the report given is of another year or
 another agency (``pipeline.previous_mismatch``): comparing with the wrong report would report
 differences that are not errors; ``_last_year`` keeps the year guard for contexts built directly.

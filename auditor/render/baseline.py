@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from .checks.finding import CellEvidence, Finding, TextEvidence
-from .errors import InputError
+from ..checks.finding import CellEvidence, Finding, TextEvidence
+from ..errors import InputError
 
 SARIF_FINGERPRINT_KEY = "auditorFinding/v1"
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
-from . import deadline
-from .errors import ConfigError
+from .. import deadline
+from ..errors import ConfigError
 
 
 @dataclass(frozen=True)
