@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from auditor.synth.guideline import DEFAULTS, LEVELS, rounding_only, severity
+from auditor_lab.generator.guideline import DEFAULTS, LEVELS, rounding_only, severity
 from shared_corpus import REAL, SNIPPETS, need
 
 

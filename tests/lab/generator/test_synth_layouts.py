@@ -9,13 +9,13 @@ import re
 import pytest
 
 from auditor.ingest import document_from_bytes
-from auditor.synth import render_docx, render_html
-from auditor.synth.grids import LabelStyle, TableEdits, appeals_grid, applications_grid
-from auditor.synth.layout import Para, TableBlock, TextStyle, style_grid, to_text
-from auditor.synth.report import build_report
-from auditor.synth.tables import PROFILES, make_cells
 from auditor.tables.reader import read_tables
 from auditor.template import load_template
+from auditor_lab.generator import render_docx, render_html
+from auditor_lab.generator.grids import LabelStyle, TableEdits, appeals_grid, applications_grid
+from auditor_lab.generator.layout import Para, TableBlock, TextStyle, style_grid, to_text
+from auditor_lab.generator.report import build_report
+from auditor_lab.generator.tables import PROFILES, make_cells
 
 TABLE_FAMILIES = ("table.row_sum", "table.column_sum", "table.balance", "table.label", "table.missing", "meta.format")
 

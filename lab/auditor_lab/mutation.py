@@ -20,7 +20,7 @@ from pathlib import Path
 
 import regex
 
-from .checks.finding import SEVERITY_RANK, TextEvidence
+from auditor.checks.finding import SEVERITY_RANK, TextEvidence
 
 # class -> (checks that detect it, checks that are true consequences of it)
 CLASSES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -401,9 +401,9 @@ def judge(original, mutated_report, mutated_ctx, m: Mutation) -> Outcome:
 
 
 def mutate_report(path: Path, rng: random.Random, per_class: int, previous: Path | None = None) -> list[Outcome]:
-    from .checks.reconcile import claim_records
-    from .ingest import document_from_text, read_document
-    from .pipeline import analyse, audit_document
+    from auditor.checks.reconcile import claim_records
+    from auditor.ingest import document_from_text, read_document
+    from auditor.pipeline import analyse, audit_document
 
     doc = read_document(path)
     if document_from_text(doc.text, source=path.name).text != doc.text:
@@ -412,7 +412,7 @@ def mutate_report(path: Path, rng: random.Random, per_class: int, previous: Path
     original = audit_document(doc, previous=prev_doc)
     ctx = analyse(doc)
     if prev_doc is not None:
-        from .checks import CheckContext
+        from auditor.checks import CheckContext
 
         ctx = CheckContext(**{**ctx.__dict__, "previous": analyse(prev_doc)})
     outcomes = []

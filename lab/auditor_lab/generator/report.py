@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ..template import load_template
+from auditor.template import load_template
 from . import inject
 from . import phrases as P
 from .evaluate import carry_over_findings, glued_unreadable, narrative_findings, table_findings

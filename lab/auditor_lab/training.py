@@ -21,10 +21,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..evaluation import SEVERITY_LABELS, corpus_reports, matches
-from .compiled import load_compiled, save_compiled, verify
-from .model import build_model, dump_model, load_model
-from .store import COMPILED_SUFFIX, META_SUFFIX, MODEL_FILE, MODEL_NAME, repo_models_dir
+from auditor.severity.compiled import load_compiled, save_compiled, verify
+from auditor.severity.model import build_model, dump_model, load_model
+from auditor.severity.store import COMPILED_SUFFIX, META_SUFFIX, MODEL_FILE, MODEL_NAME, repo_models_dir
+
+from .evaluation import SEVERITY_LABELS, corpus_reports, matches
 
 GENERATED_SHARE = 2  # at most this many generated examples per real one (every k-th, in report order)
 N_GENERATED = 300
@@ -60,10 +61,10 @@ def _agency(gold: dict, report: Path) -> str:
 
 
 def examples_from(reports: Path, gold_dir: Path | None, source: str) -> list[Example]:
-    from ..ingest import read_document
-    from ..pipeline import audit_document
-    from .features import finding_features
-    from .guideline import DEFAULTS, guideline_severity
+    from auditor.ingest import read_document
+    from auditor.pipeline import audit_document
+    from auditor.severity.features import finding_features
+    from auditor.severity.guideline import DEFAULTS, guideline_severity
 
     out: list[Example] = []
     for report, gpath in corpus_reports(reports, gold_dir):
@@ -92,7 +93,7 @@ def examples_from(reports: Path, gold_dir: Path | None, source: str) -> list[Exa
 
 
 def generated_examples(n: int, seed: int) -> list[Example]:
-    from ..synth import generate_corpus
+    from .generator import generate_corpus
 
     with tempfile.TemporaryDirectory(prefix="auditor-train-") as tmp:
         generate_corpus(Path(tmp), n, seed, pairs=True)
@@ -243,7 +244,7 @@ def model_card(model, meta: dict, real: list[Example], generated: list[Example])
              "(`../shared/corpora/real` with its gold; `../shared/corpora/wild` with `eval/gold/wild`), labeled with "
              "the severity of the gold finding it matches, `info` when it matches none (not an error); candidates that "
              "only match a `may_flag` entry are left out.",
-             f"- Generated examples: {meta['generated_reports']} reports of `auditor.synth` (seed {meta['seed']}, "
+             f"- Generated examples: {meta['generated_reports']} reports of `auditor_lab.generator` (seed {meta['seed']}, "
              f"pairs), labeled the same way; every k-th is kept so that they number at most {meta['generated_share']} "
              "per real example (weight 1 each): the real ones are at least a third of the training set.", "",
              "| label | real | generated |", "|---|---|---|"]

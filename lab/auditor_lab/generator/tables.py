@@ -10,7 +10,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from ..template import Relation, Template
+from auditor.template import Relation, Template
 
 Number = int | float
 Cells = dict[str, Number | None]

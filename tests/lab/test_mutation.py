@@ -9,14 +9,14 @@ import pytest
 
 from auditor.checks.reconcile import claim_records
 from auditor.ingest import document_from_text, read_document
-from auditor.mutation import _LEGACY, CLASSES, judge, plan, run_mutation_eval, run_mutations, summary
 from auditor.pipeline import analyse, audit_document
 from auditor.template import load_template
+from auditor_lab.mutation import _LEGACY, CLASSES, judge, plan, run_mutation_eval, run_mutations, summary
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    from auditor.synth import generate_corpus
+    from auditor_lab.generator import generate_corpus
 
     out = tmp_path_factory.mktemp("clean")
     generate_corpus(out, 4, 11, errors=0)
@@ -119,7 +119,7 @@ def test_a_partial_list_is_only_broken_past_its_total():
 
 def test_carry_over_mutations_break_last_years_figure(corpus):
     from auditor.checks import CheckContext
-    from auditor.mutation import previous_of
+    from auditor_lab.mutation import previous_of
 
     seen = 0
     for p in sorted(corpus.glob("*.txt")):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from ..template import RowSpec, Template, load_template
+from auditor.template import RowSpec, Template, load_template
 from .model import Grid, GridCell
 from .tables import Cells
 

@@ -1,4 +1,4 @@
-"""``python -m auditor.synth OUT_DIR --n 30 --seed 1 [--formats txt,html,docx] [--layouts …] [--pairs]``"""
+"""``python -m auditor_lab.generator OUT_DIR --n 30 --seed 1 [--formats txt,html,docx] [--layouts …] [--pairs]``"""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +8,7 @@ from .layout import LAYOUTS
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m auditor.synth", description="生成合成年报语料（含 gold 文件）")
+    ap = argparse.ArgumentParser(prog="python -m auditor_lab.generator", description="生成合成年报语料（含 gold 文件）")
     ap.add_argument("out_dir")
     ap.add_argument("--n", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from ..tables.normalize import fold
-from ..template import load_template
+from auditor.tables.normalize import fold
+from auditor.template import load_template
 from .draft import Draft, Unavailable, nudge
 from .grids import LabelStyle, written_label
 from .guideline import severity

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.evaluation import SEVERITY_LABELS, matches, run_eval, score
+from auditor_lab.evaluation import SEVERITY_LABELS, matches, run_eval, score
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 THRESHOLDS = json.loads((REPO / "eval" / "thresholds.json").read_text(encoding="utf-8"))
 REAL = REPO.parent / "shared" / "corpora" / "real"
 WILD = REPO.parent / "shared" / "corpora" / "wild"
@@ -113,7 +113,7 @@ def test_gold_kept_apart_from_the_reports_is_found(tmp_path):
 
 
 def test_generated_split_meets_stored_thresholds(tmp_path):
-    synth = pytest.importorskip("auditor.synth")
+    synth = pytest.importorskip("auditor_lab.generator")
     spec = THRESHOLDS["generated"]
     corpus = tmp_path / "corpus"
     synth.generate_corpus(corpus, spec["n"], spec["seed"])
@@ -131,7 +131,7 @@ SNIPPETS = REPO.parent / "shared" / "corpora" / "snippets"
 
 @pytest.mark.skipif(not SNIPPETS.is_dir(), reason="shared/corpora/snippets not present")
 def test_snippets_narrative_checks_find_every_error_and_little_else():
-    from auditor.evaluation import audit_one, corpus_reports
+    from auditor_lab.evaluation import audit_one, corpus_reports
 
     def narrative(findings):
         return [f for f in findings if f["check"].startswith("narrative.")]

@@ -340,7 +340,7 @@ def corpus_reports(corpus_dir: Path, gold_dir: Path | None = None) -> list[tuple
 
 def audit_one(report: Path, gold: dict) -> dict:
     """The contract dict for one report, with ``wall_ms``; an exception becomes ``error``."""
-    from .pipeline import audit_path
+    from auditor.pipeline import audit_path
 
     previous = gold.get("previous")
     t0 = time.perf_counter()
@@ -423,7 +423,7 @@ def _pct(x: float) -> str:
 def to_markdown(result: EvalResult, name: str, png_name: str | None = None) -> str:
     f, b = result.figures(), result.baseline()
     lines = [f"# 评估结果：{name}", "",
-             f"报告 {result.reports} 份，出错 {result.errors} 份；匹配规则同 shared/tools/score.py（见 auditor/evaluation.py）。", "",
+             f"报告 {result.reports} 份，出错 {result.errors} 份；匹配规则同 shared/tools/score.py（见 lab/auditor_lab/evaluation.py）。", "",
              "| 指标 | auditor | 不报任何问题的基线 |", "|---|---|---|"]
     for key in ("precision", "recall", "f1", "cells_accuracy"):
         lines.append(f"| {key} | {_pct(f[key])} | {_pct(b[key])} |")

@@ -6,7 +6,7 @@ clean plan yields nothing.
 """
 from __future__ import annotations
 
-from ..template import Template
+from auditor.template import Template
 from .guideline import rounding_only, severity
 from .model import DeltaRel, GoldFinding, Plan, RatioRel, SameRel, Slot, SumRel
 from .tables import Cells, broken_relations

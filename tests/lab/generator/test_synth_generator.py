@@ -6,11 +6,11 @@ import random
 
 import pytest
 
-from auditor.synth import generate_corpus, generate_report, render_docx, render_html
-from auditor.synth.inject import FAMILIES
-from auditor.synth.report import build_report
-from auditor.synth.tables import PROFILES, broken_relations, make_cells
 from auditor.template import load_template
+from auditor_lab.generator import generate_corpus, generate_report, render_docx, render_html
+from auditor_lab.generator.inject import FAMILIES
+from auditor_lab.generator.report import build_report
+from auditor_lab.generator.tables import PROFILES, broken_relations, make_cells
 
 LAYOUTS = ("lines", "rows", "glued", "tabs")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from ..template import Template
+from auditor.template import Template
 from .grids import LabelStyle, TableEdits
 from .model import GoldFinding
 from .tables import Cells

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.synth import generate_corpus
+from auditor_lab.generator import generate_corpus
 
-SAMPLE = Path(__file__).resolve().parents[2] / "corpora" / "sample"
+SAMPLE = Path(__file__).resolve().parents[3] / "corpora" / "sample"
 
 
 def test_sample_is_reproducible(tmp_path):
