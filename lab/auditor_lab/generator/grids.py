@@ -32,7 +32,7 @@ class LabelStyle:
     variant_rate: float = 0.0  # chance to write a row with one of its template variants
     inner_space_rate: float = 0.0  # chance of a stray space inside a long label (PDF text)
     note: str = NOTE
-    blank_header_cells: bool = False  # testcity style: empty cells instead of rowspans
+    blank_header_cells: bool = False  # an HTML export's habit: empty cells instead of rowspans
     variant_index: int | None = None  # write every row with its n-th variant (tests: each variant in turn)
 
     @classmethod

@@ -3,7 +3,7 @@
 - ``lines``: a scraped page, one table cell per line with blank lines between (the seed report);
 - ``rows``: PDF text, a table row per line with cells separated by spaces, long labels wrapped,
   narrative hard-wrapped at the page width, page numbers (``- 3 -``) between rows;
-- ``glued``: a scraped page whose cells ran together (Pingtan): the digits of a row touch;
+- ``glued``: a scraped page whose cells ran together: the digits of a row touch;
 - ``tabs``: what ingest makes of HTML/DOCX: a paragraph per line, a table row per line with
   tab-separated cells, spanned cells written once.
 
@@ -221,7 +221,7 @@ def _chrome(layout: str, title: str, agency: str, year: int, rng: random.Random)
                 f"发布日期:{date}\n  • 字号:\n  • |\n  • 打印\n\n")
     if layout == "glued":
         return (f"标题: {title}\n发布时间: {date} 16:34\n文号: \n发布机构: \n栏目: 政府信息公开年报\n"
-                f"==================== 正文 ====================\n当前位置： 首页政务公开政府信息公开年报 {title} "
+                f"==================== 正文 ====================\n当前位置： 首页公开目录年报 {title} "
                 f"来源：{agency} 时间：{date} ")
     if layout == "tabs":
         return f"发布日期：{date}\n"

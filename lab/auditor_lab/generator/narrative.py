@@ -248,7 +248,7 @@ class Builder(RequestsSection):
         values = [self.rng.randint(0, 40) for _ in names]
         t = self.slot("interpret", self.pick(P.INTERPRET_TOTAL), sum(values))
         items = [self.slot("interpret_part", n, v) for n, v in zip(names, values)]
-        parts += [self.pick(("持续做好文件解读工作，", "", "坚持政策文件与解读材料同步起草、同步审签、同步发布，")),
+        parts += [self.pick(("重要文件都配发解读，", "", "文件和解读材料一起起草、一起审核、一起发布，")),
                   t, "，其中", *self.join(items, "，"), "。"]
         self.plan.relations.append(SumRel(t.id, tuple(r.id for r in items)))
 
@@ -359,7 +359,7 @@ class Builder(RequestsSection):
             items = [self.slot("proposal_result", fmt, v) for fmt, v in zip(P.PROPOSAL_RESULTS, results)]
             parts += ["，办理结果为：", *self.join(items, self.pick(("、", "，"))), "。"]
             self.plan.relations.append(SumRel(t.id, tuple(i.id for i in items), exhaustive=True))
-        parts.append(self.pick(("目前全部建议提案均已办理完毕，代表、委员答复率、满意率均为100%。", "办理情况已在门户网站公开。", "")))
+        parts.append(self.pick(("建议提案已全部办理完毕，代表委员对答复的满意率为100%。", "办理情况已在门户网站公开。", "")))
         self.para(parts)
 
 

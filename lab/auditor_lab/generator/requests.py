@@ -1,8 +1,9 @@
 """一（二）依申请公开: the sentences about applications and appeals, in the shapes real reports use.
 
-Each shape states figures of 表三/表四 in one of the ways seen in real reports (the seed report,
-Huai'an, Pingtan, the Shanghai commission, the snippets); a shape that would state a reserved cell
-raises ``Skip`` and another is tried. Mixed into ``narrative.Builder``.
+Each shape states figures of 表三/表四 in one of the ways reports commonly arrange them (received,
+processed and carried over in one sentence; the outcomes of the closed requests; the applicants;
+the channels with their shares; …), in the project's own words; a shape that would state a reserved
+cell raises ``Skip`` and another is tried. Mixed into ``narrative.Builder``.
 """
 from __future__ import annotations
 
@@ -38,15 +39,15 @@ class RequestsSection:
     def requests_section(self, lead: list[Part]) -> None:
         self.para(list(lead))
         parts = self.plan.blocks[-1][1]
-        intro = self.pick(("", "持续强化服务理念，规范受理、办理、答复各环节。", "坚持以“答复及时、内容完整、格式规范”为标准，畅通依申请公开受理渠道。"))
+        intro = self.pick(("", "持续强化服务理念，规范受理、办理、答复各环节。", "按照答复及时、内容完整、格式统一的要求，保持依申请公开受理渠道畅通。"))
         if intro:
             parts.append(intro)
         new, co = self.cell("new_received.total"), self.cell("carried_over.total")
         if new == 0 and co == 0:
             self.attempt(parts, lambda: self.shape_zero(parts), fallback=lambda: self.shape_plain(parts))
         else:
-            shapes = [self.shape_standard, self.shape_huaian, self.shape_kewei, self.shape_processed_only,
-                      self.shape_applicants, self.shape_shares, self.shape_pingtan]
+            shapes = [self.shape_standard, self.shape_answered_in_time, self.shape_closed_outcomes, self.shape_processed_only,
+                      self.shape_applicants, self.shape_shares, self.shape_scope_count]
             if co == 0 and self.cell("carried_forward.total") == 0:
                 shapes.append(self.shape_items)
             if co:
@@ -142,7 +143,7 @@ class RequestsSection:
             parts += [self.year_slot(self.ctx.we), self.pick(("未收到政府信息公开申请", "未收到依申请公开事项",
                                                               "未收到公民、法人或其他组织的政府信息公开申请")), "。"]
         else:
-            parts += [self.received(("全年新收政府信息公开申请数量{v}件", "新收政府信息公开申请{v}件")), "，",
+            parts += [self.received(("全年新收的政府信息公开申请数量为{v}件", "新收政府信息公开申请{v}件")), "，",
                       self.carried_over(), "。"]
 
     def shape_standard(self, parts: list[Part]) -> None:
@@ -177,7 +178,7 @@ class RequestsSection:
             parts.append("，已全部办结")
         parts.append("。")
 
-    def shape_huaian(self, parts: list[Part]) -> None:
+    def shape_answered_in_time(self, parts: list[Part]) -> None:
         r = self.received()
         parts += [self.year_slot(self.pick((f"{self.ctx.scope}", self.ctx.we))), r]
         self.delta(parts, r)
@@ -189,14 +190,14 @@ class RequestsSection:
             parts += ["（", *self.join(inner), "）"]
         else:
             self.uses([A + "carried_forward.total", A + "carried_over.total"])
-        parts.append("，均在法定期限内予以答复。")
+        parts.append("，都在法定时限内作了答复。")
 
-    def shape_kewei(self, parts: list[Part]) -> None:
-        parts += [self.received(("全年收到政府信息公开申请{v}件", "全年收到政府信息公开申请 {v} 件")), "，",
+    def shape_closed_outcomes(self, parts: list[Part]) -> None:
+        parts += [self.received(("全年接收政府信息公开申请{v}件", "全年接收政府信息公开申请 {v} 件")), "，",
                   self.carried_over()]
         if not self.cell("carried_forward.total"):
             self.uses([A + "carried_forward.total"])
-            parts.append("，所有申请均已按要求办理完成")
+            parts.append("，申请已全部办结")
         pool = {"granted": "同意公开答复{v}件", "partially_granted": "部分公开答复{v}件", "denied": "不予公开答复{v}件",
                 "unable": "无法提供的{v}件", "not_processed": "不予处理{v}件", "other": "其他处理{v}件"}
         parts += ["。办结的全部信息公开申请中", *self.join(self.outcomes(always=True, pool=pool))]
@@ -260,7 +261,7 @@ class RequestsSection:
         if self.cell("carried_forward.total"):
             parts[-1:] = ["，", self.carried_forward(), "。"]
 
-    def shape_pingtan(self, parts: list[Part]) -> None:
+    def shape_scope_count(self, parts: list[Part]) -> None:
         r = self.received(("共收到{v}件申请", "共收到{v}份政府信息公开申请"))
         parts += [self.pick(("本年度", "全年")), self.ctx.scope, r]
         self.delta(parts, r)
@@ -281,8 +282,8 @@ class RequestsSection:
         self.plan.relations.append(SumRel(r.id, tuple(o.id for o in outs)))
 
     def shape_plain(self, parts: list[Part]) -> None:
-        parts.append(self.pick(("严格按照《条例》规定办理政府信息公开申请，均在法定期限内答复。",
-                                "依法依规办理政府信息公开申请，答复内容规范、程序合法。")))
+        parts.append(self.pick(("依照《条例》的规定受理和答复每一件申请，没有超过法定期限的。",
+                                "对收到的申请逐件登记、依法答复，答复内容和办理程序都符合规定。")))
 
     def appeals_sentence(self, parts: list[Part]) -> None:
         cells = self.ctx.cells
