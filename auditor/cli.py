@@ -252,6 +252,23 @@ def _missing(*modules: str) -> list[str]:
     return out
 
 
+LAB_MISSING = "错误：此命令需要开发工具包 auditor-lab（源码仓库中：pip install -e ./lab）"
+
+
+def _lab(module: str):
+    """A module of the development tools (``auditor_lab``), imported only by the command that needs
+    it; the runtime package imports nothing else from there. Missing: a Chinese message, exit 2."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"auditor_lab.{module}")
+    except ImportError as exc:
+        if exc.name not in ("auditor_lab", f"auditor_lab.{module}"):
+            raise  # auditor_lab is there and something it needs is not: that error says what
+        typer.echo(LAB_MISSING, err=True)
+        raise typer.Exit(2) from None
+
+
 @app.command(cls=Command)
 def train(
     out: Optional[Path] = typer.Option(None, "--out", metavar="文件", help="模型文件（默认 models/severity-v2.skops）"),
@@ -259,8 +276,7 @@ def train(
     n: int = typer.Option(300, "--n", metavar="N", help="训练用生成报告数（按固定权重计入）"),
 ) -> None:
     """用真实报告（及其标注）上的问题重新训练严重程度模型，按机构分组交叉验证（确定性）。"""
-    from .severity.train import train_model
-
+    train_model = _lab("training").train_model
     try:
         train_model(out=out, seed=seed, n=n)
     except FileNotFoundError as exc:
@@ -280,11 +296,9 @@ def eval_(
 ) -> None:
     """在标注语料上评估：各检查的精确率、召回率、F1，严重程度混淆矩阵，覆盖率。"""
     if mutate:
-        from .mutation import run_mutation_eval
-
+        run_mutation_eval = _lab("mutation").run_mutation_eval
         raise typer.Exit(run_mutation_eval(corpus, out, name=name, per_class=per_report, seed=seed))
-    from .evaluation import run_eval
-
+    run_eval = _lab("evaluation").run_eval
     raise typer.Exit(run_eval(corpus, out, name=name, gold_dir=gold))
 
 

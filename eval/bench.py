@@ -64,7 +64,7 @@ def _seed_or_generated(tmp: Path) -> tuple[Path, str]:
     """The real seed report, or a generated one when /work/shared is absent."""
     if SEED.is_file():
         return SEED, "real seed " + SEED.name
-    from auditor.synth import generate_report
+    from auditor_lab.generator import generate_report
 
     path = tmp / "generated-seed.txt"
     path.write_text(generate_report(1, errors=2)[0], encoding="utf-8")
@@ -91,7 +91,7 @@ LAYOUTS = ("lines", "rows", "glued", "tabs")
 
 def generated_texts(n: int) -> list[str]:
     """Reports 0..n-1 (random defects), the four text layouts in turn."""
-    from auditor.synth import generate_report
+    from auditor_lab.generator import generate_report
 
     return [generate_report(i, layout=LAYOUTS[i % 4])[0] for i in range(n)]
 
@@ -247,7 +247,7 @@ def importtime(path: Path, top: int) -> dict:
 
 
 def cold(seed_path: Path, reps: int, tmp: Path) -> dict:
-    from auditor.synth import generate_report
+    from auditor_lab.generator import generate_report
 
     clean = tmp / "clean.txt"
     clean.write_text(generate_report(3, errors=0)[0], encoding="utf-8")
@@ -364,7 +364,7 @@ def pdf(reps: int) -> dict:
         files.append({"file": p.name, "pages": pages, "ms": round(ms, 1), "ms_per_page": round(ms / pages, 1)})
         total_ms, total_pages = total_ms + ms, total_pages + pages
     return {"files": files, "pages": total_pages, "ms_per_page": round(total_ms / total_pages, 1),
-            "generated": "not measured: auditor.synth renders txt, html and docx only"}
+            "generated": "not measured: auditor_lab.generator renders txt, html and docx only"}
 
 
 # ----------------------------------------------------------------------------- report

@@ -3,7 +3,7 @@
     .venv/bin/python eval/bench_batch.py --n 200            # -j 1 and -j 2, prints a table
     .venv/bin/python eval/bench_batch.py --n 1000 --bad 50 --jobs 2
 
-Reports come from ``auditor.synth.generate_corpus`` (consecutive-year pairs, so pairing and the
+Reports come from ``auditor_lab.generator.generate_corpus`` (consecutive-year pairs, so pairing and the
 cross-year rules run too); ``--bad`` adds that many unreadable files (empty, binary, truncated
 PDF, HTML without text, oversized text, DOCX zip bomb). Each run is a fresh process writing to
 a fresh directory, so each pays its own cold start (the pipeline built once per run).
@@ -46,7 +46,7 @@ def bad_file(kind: str, i: int) -> tuple[str, bytes]:
 
 
 def make_corpus(folder: Path, n: int, bad: int, seed: int) -> None:
-    from auditor.synth import generate_corpus
+    from auditor_lab.generator import generate_corpus
 
     generate_corpus(folder, n=n, seed=seed, pairs=True, formats=("txt", "html"))
     for i in range(bad):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from auditor.claims import extract
 from auditor.claims.nlp import Ent, get_tagger, ruler_patterns
-from auditor.evaluation import GOLD_SUFFIX
+from auditor_lab.evaluation import GOLD_SUFFIX
 from auditor.pipeline import audit_path
 
 

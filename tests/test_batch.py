@@ -58,7 +58,7 @@ INJECTED = {"zd-2023.txt": {"natural_person", "total"}, "ha-2023.txt": {"commerc
 BAD = {"empty.txt": "E101", "image.png": "E102", "random.bin": "E102", "truncated.pdf": "E104",
        "notice.html": "E904", "big.txt": "E103", "bomb.docx": "E106"}
 MAX_BYTES = 100_000
-SYNTH_N = 16  # auditor.synth consecutive-year pairs (with their gold files, which batch skips)
+SYNTH_N = 16  # auditor_lab.generator consecutive-year pairs (with their gold files, which batch skips)
 
 
 def _write_good(folder: Path, entries=GOOD) -> dict[str, Spec]:
@@ -110,7 +110,7 @@ def batch(tmp_path_factory):
     (corpus / "gbk-2023.txt").write_bytes(report_text(gbk).encode("gbk"))
     (corpus / "zd-2023.txt.gold.json").write_text("{}", encoding="utf-8")
     (corpus / ".hidden.txt").write_text(report_text(Spec("隐藏区人民政府", 2023)), encoding="utf-8")
-    from auditor.synth import generate_corpus
+    from auditor_lab.generator import generate_corpus
 
     generate_corpus(corpus / "synth", n=SYNTH_N, seed=11, pairs=True, formats=("txt", "html"))
     out = corpus / "results"  # inside the input folder: must not be read back as input
@@ -302,7 +302,7 @@ def _contract(out: Path) -> dict[str, dict]:
 def test_the_ingest_cache_changes_no_output_and_is_removed(tmp_path):
     """The audit pass reads the scan pass's Documents instead of parsing each file again (and last
     year's file once more): text, HTML and DOCX, paired, give the same reports either way."""
-    from auditor.synth import generate_corpus
+    from auditor_lab.generator import generate_corpus
 
     corpus = tmp_path / "in"
     generate_corpus(corpus, n=6, seed=5, pairs=True, formats=("txt", "html", "docx"))  # a pair of each

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from auditor.pipeline import audit_bytes
-from auditor.synth import build_report, render_docx, render_html
+from auditor_lab.generator import build_report, render_docx, render_html
 
 SEEDS = (3, 11, 27)
 

@@ -29,9 +29,9 @@ def _real_report() -> tuple[str, str]:
     if REAL.exists():
         return str(REAL), REAL.read_text(encoding="utf-8")
     try:
-        from auditor.synth import generate_report
+        from auditor_lab.generator import generate_report
     except ImportError:
-        pytest.skip(f"neither the real corpus ({REAL}) nor auditor.synth.generate_report is available")
+        pytest.skip(f"neither the real corpus ({REAL}) nor auditor_lab.generator.generate_report is available")
     text, _gold = generate_report(1, errors=3)
     return "synth-1.txt", text
 

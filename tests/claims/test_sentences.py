@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.claims.sentences import split_sentences
-from auditor.synth import generate_report
+from auditor_lab.generator import generate_report
 
 
 def test_compact_view_and_offsets():

@@ -211,9 +211,9 @@ def test_the_shipped_model_learned_something():
 
 @pytest.mark.skipif(not SHARED_REAL.is_dir(), reason="the real corpora are only beside the checkout in CI")
 def test_auditor_train_rebuilds_the_shipped_files_byte_for_byte(tmp_path):
-    from auditor.severity.train import train_model
+    from auditor_lab.training import train_model
 
-    from auditor.severity.train import _versions
+    from auditor_lab.training import _versions
 
     meta = json.loads((MODELS / "severity-v2.json").read_text(encoding="utf-8"))
     result = train_model(out=tmp_path / "severity-v2.skops", seed=meta["seed"], n=meta["generated_reports"])

@@ -7,7 +7,7 @@ import pytest
 
 from auditor.tables.locate import locate, locate_folded
 from auditor.tables.normalize import fold, fold_char, fold_with_map
-from auditor.synth import generate_report
+from auditor_lab.generator import generate_report
 
 ALPHABET = "ab 12，、。；“”‘’\t\n\u3000\xa0|申请公开件①⑴㈠ＡＢ１２．（）"  # ⑴ ㈠ fold to three characters
 

@@ -1,2 +1,0 @@
-"""The generator labels its gold with the one severity guideline (``auditor.severity.guideline``)."""
-from ..severity.guideline import DEFAULTS, LEVELS, rounding_only, severity  # noqa: F401
