@@ -9,6 +9,16 @@ from functools import lru_cache
 from .finding import Finding
 
 FAMILY_PREFIX = {"table": "TB", "narrative": "NT", "meta": "MT", "cross_year": "CY"}
+# Each check's family default severity, as the findings contract states it. A rule's findings start
+# here; the severity stage (severity/guideline.py, the model) moves them, and nothing else sets one.
+FAMILY_DEFAULTS = {
+    "table.row_sum": "high", "table.column_sum": "high", "table.balance": "high",
+    "table.label": "low", "table.missing": "low",
+    "narrative.table_mismatch": "high", "narrative.sum": "medium", "narrative.ratio": "medium",
+    "narrative.conflict": "medium",
+    "meta.period": "low", "meta.year": "medium", "meta.format": "low", "meta.copied": "low",
+    "cross_year.carry_over": "medium", "cross_year.delta": "info",
+}
 
 
 @dataclass(frozen=True)
@@ -52,11 +62,8 @@ def rule(*, code: str, check: str, message: str, groups: tuple[str, ...] = (), a
          options: tuple[str, ...] = (), variants: dict[str, str] | None = None):
     """Register a check. Codes are never reused or renumbered: a renamed code stays in ``aliases``.
     ``options`` are the keys of the check's section of ``defaults.toml`` the rule reads. Its findings
-    start at the family default of the severity guideline (the one place defaults live); the
-    severity stage decides."""
-    from ..severity.guideline import DEFAULTS
-
-    default = DEFAULTS[check]
+    start at the check's family default (``FAMILY_DEFAULTS``); the severity stage decides."""
+    default = FAMILY_DEFAULTS[check]
 
     def deco(func):
         family = check.split(".", 1)[0]

@@ -1,22 +1,15 @@
 """The severity guideline (models/severity-guideline.md) as data and a function: the family
 default of every check, and the exact conditions, read from a finding's facts, that move it.
 
-The one place severities are decided by hand: the rule registry takes its defaults from
-``DEFAULTS``, the generator labels its gold with ``severity``, and the severity stage uses
+The one place severities are decided by hand: the family defaults (``DEFAULTS``) are the
+contract's, declared with the checks (``checks.registry.FAMILY_DEFAULTS``); the moves from them
+are here. The generator labels its gold with ``severity``, and the severity stage uses
 ``guideline_severity`` as the baseline the model is measured against and as one of its features.
 Rules decide what is wrong and record the facts; they set no severity."""
 from __future__ import annotations
 
+from ..checks.registry import FAMILY_DEFAULTS as DEFAULTS
 from ..tables.model import TOLERANCE
-
-DEFAULTS = {
-    "table.row_sum": "high", "table.column_sum": "high", "table.balance": "high",
-    "table.label": "low", "table.missing": "low",
-    "narrative.table_mismatch": "high", "narrative.sum": "medium", "narrative.ratio": "medium",
-    "narrative.conflict": "medium",
-    "meta.period": "low", "meta.year": "medium", "meta.format": "low", "meta.copied": "low",
-    "cross_year.carry_over": "medium", "cross_year.delta": "info",
-}
 LEVELS = ("info", "low", "medium", "high")
 
 
