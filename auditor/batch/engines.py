@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 
-from .tasks import E_INTERNAL, Failure, crash_failure, preload, set_start_hook, timeout_failure
+from .. import errors
+from .tasks import Failure, crash_failure, preload, set_start_hook, timeout_failure
 
 HARD_GRACE = 10.0
 _POLL = 0.2
@@ -255,7 +256,7 @@ class LocalEngine:
                 key, result, error = w.conn.recv()
                 slot = w.queue.popleft()
                 assert slot.key == key, "a worker answers its tasks in order"
-                yield result if error is None else fail(slot.task, Failure(E_INTERNAL, f"内部错误：{error}"))
+                yield result if error is None else fail(slot.task, Failure.of(errors.E900, error=error))
         except (EOFError, OSError):
             w.gone = True  # the worker died: _replace sees to its tasks
 
@@ -345,7 +346,7 @@ class DaskEngine:
                     exc = fut.exception() if fut.status == "error" else None
                     killed = exc is not None and type(exc).__name__ == "KilledWorker"
                     yield fail(task, crash_failure() if killed or exc is None else
-                               Failure(E_INTERNAL, f"内部错误：{type(exc).__name__}: {exc}"))
+                               Failure.of(errors.E900, error=f"{type(exc).__name__}: {exc}"))
             now = time.monotonic()
             for fut in [f for f, (_, t) in inflight.items() if now - t > self.timeout + self.grace]:
                 fut.cancel()  # a thread cannot be stopped; its result is abandoned

@@ -26,8 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from auditor import deadline
-from auditor.errors import InputError
+from auditor import deadline, errors
 from auditor.ingest.document import Document, DocumentMeta
 from auditor.ingest.encoding import canonical_codec, decode_bytes_ex
 from auditor.ingest.text import DEFAULT_MAX_CHARS, CellSpec, DocBuilder, clean_inline, join_fragments
@@ -228,8 +227,7 @@ class _Walker:
     def _count(self, n: int) -> None:
         self.chars += n
         if self.max_chars is not None and self.chars > self.max_chars:
-            raise InputError(f"正文过长（读取到第 {self.chars} 个字符时已超过上限 {self.max_chars}），不予审核",
-                             code="E114")
+            raise errors.E114("reading", chars=self.chars, limit=self.max_chars)
 
     def walk(self, root: Any) -> None:
         # stack of (node, entering)
@@ -376,12 +374,11 @@ def parse_html_text(
     warnings = list(warnings or [])
     tags = text.count("<")
     if tags > MAX_HTML_TAGS:
-        raise InputError(f"HTML 含有 {tags} 个标签，超过上限 {MAX_HTML_TAGS}（一份报告的网页不过数万个），"
-                         "文件过于复杂，拒绝处理。", code="E103")
+        raise errors.E103("html_tags", tags=tags, limit=MAX_HTML_TAGS)
     tree = LexborHTMLParser(text.replace("\x00", ""))
     body = tree.body
     if body is None:
-        raise InputError("HTML 中没有可读正文（没有 <body>，可能是框架页或空页面）。", code="E107")
+        raise errors.E107("no_body")
 
     # 1. what to skip: hidden elements and page chrome, unless they hold the article
     content_ids: set[int] = set()
@@ -453,7 +450,7 @@ def parse_html_text(
         else:
             builder.add_table(payload)
     if builder.empty:
-        raise InputError("HTML 中没有可读正文（去掉脚本、导航和页面框架后没有文字）。", code="E107")
+        raise errors.E107("no_text")
     meta = DocumentMeta(
         source=source, sha256=sha256, input_kind="html", encoding=encoding, size=size
     )

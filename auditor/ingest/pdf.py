@@ -42,8 +42,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from auditor import deadline
-from auditor.errors import InputError
+from auditor import deadline, errors
 from auditor.ingest.document import Document, DocumentMeta
 from auditor.ingest.text import DEFAULT_MAX_CHARS, DocBuilder, _TRANS, is_cjk, is_cjk_punct, is_han
 
@@ -345,10 +344,10 @@ def _open(data: bytes) -> Any:
         msg = str(exc).lower()
         err = getattr(exc, "err_code", None)
         if "password" in msg or err in (pdfium.raw.FPDF_ERR_PASSWORD, pdfium.raw.FPDF_ERR_SECURITY):
-            raise InputError("PDF 已加密，需要密码才能打开，无法读取。", code="E110") from None
-        raise InputError(f"PDF 文件损坏，无法打开（{exc}）。", code="E104") from None
+            raise errors.E110() from None
+        raise errors.E104("unopenable", error=exc) from None
     except Exception as exc:
-        raise InputError(f"PDF 文件损坏，无法打开（{type(exc).__name__}）。", code="E104") from None
+        raise errors.E104("unopenable", error=type(exc).__name__) from None
 
 
 # PDFium is not thread-safe (its documentation: one thread at a time in the whole library); the
@@ -360,7 +359,7 @@ def parse_pdf(data: bytes, *, source: str, sha256: str, max_chars: int = DEFAULT
     """Stops, with E114, at the page where the text passes ``max_chars`` (the analysis would refuse it)."""
     tail = data[-8192:]
     if b"%%EOF" not in tail:
-        raise InputError("PDF 文件不完整（缺少文件结束标记 %%EOF，可能下载时被截断）。", code="E104")
+        raise errors.E104("truncated")
     with PDFIUM_LOCK:
         npages, pages, heights, empty_pages, failed_pages, total_chars, bad_chars = _read_pages(data, max_chars)
     return _assemble(data, source, sha256, npages, pages, heights, empty_pages, failed_pages, total_chars,
@@ -372,7 +371,7 @@ def _read_pages(data: bytes, max_chars: int) -> tuple:
     try:
         npages = len(pdf)
         if npages <= 0:
-            raise InputError("PDF 文件损坏（没有页面）。", code="E104")
+            raise errors.E104("no_pages")
         pages: list[list[_Line]] = []
         heights: list[float] = []
         empty_pages: list[int] = []
@@ -418,7 +417,7 @@ def _read_pages(data: bytes, max_chars: int) -> tuple:
                     lines.append(ln)
             total_chars += page_chars
             if total_chars > max_chars:
-                raise InputError(f"正文过长（读到第 {p + 1} 页时已超过 {max_chars} 个字符的上限），不予审核", code="E114")
+                raise errors.E114("pdf_page", page=p + 1, limit=max_chars)
             if page_chars == 0:
                 empty_pages.append(p + 1)
             pages.append(lines)
@@ -431,14 +430,11 @@ def _assemble(data: bytes, source: str, sha256: str, npages: int, pages: list, h
               failed_pages: list, total_chars: int, bad_chars: int) -> Document:
     warnings: list[str] = []
     if failed_pages and len(failed_pages) == npages:
-        raise InputError("PDF 文件损坏，所有页面都无法读取。", code="E104")
+        raise errors.E104("all_pages_failed")
     if total_chars == 0:
-        raise InputError(
-            "PDF 无文本层（可能为扫描件），无法读取文字；请提供文字版 PDF 或先进行文字识别（OCR）。",
-            code="E109",
-        )
+        raise errors.E109("no_text_layer")
     if bad_chars > 0.3 * total_chars:
-        raise InputError("PDF 的文字无法解码（字体缺少 Unicode 映射，提取出的是乱码）。", code="E113")
+        raise errors.E113()
     if failed_pages:
         warnings.append(f"PDF 第 {'、'.join(map(str, failed_pages))} 页损坏，未读取。")
     if empty_pages:
@@ -454,9 +450,7 @@ def _assemble(data: bytes, source: str, sha256: str, npages: int, pages: list, h
             builder.mark_page(start + at, page)
         builder.add_paragraph(line, clean=False)
     if builder.empty:
-        raise InputError(
-            "PDF 无文本层（可能为扫描件），除页码外没有可读文字。", code="E109"
-        )
+        raise errors.E109("page_numbers_only")
     meta = DocumentMeta(
         source=source, sha256=sha256, input_kind="pdf", encoding=None, size=len(data), pages=npages
     )
