@@ -385,6 +385,30 @@ def test_a_task_goes_to_the_worker_that_ran_the_one_it_follows():
     assert sorted(plain) == sorted(order)
 
 
+def test_a_worker_waits_rather_than_take_the_task_that_follows_another_workers_last():
+    """The policy behind the test above, without processes: at the end of a batch, where all that
+    waits follows another worker's task, an idle worker waits for that worker to take it (it has
+    last year's analysis) instead of auditing next year's report without it; that flaked the test
+    above whenever one worker ran out of chains first."""
+    from collections import deque
+
+    from auditor.batch.engines import LocalEngine, _Slot, _Worker
+
+    eng = LocalEngine(2, timeout=30)
+    w0, w1 = _Worker(0, None, None, last="c2023"), _Worker(1, None, None, last="d2022")
+    eng._workers = [w0, w1]
+    follows = {"d2023": "d2022", "d2024": "d2023", "e2020": None, "x": "y", "y": "x"}
+    chain = lambda t: (t, follows[t])  # noqa: E731
+    ahead = deque([_Slot(1, "d2023"), _Slot(2, "d2024")])
+    assert eng._next_for(w0, ahead, chain) is None and [s.task for s in ahead] == ["d2023", "d2024"]
+    assert eng._next_for(w1, ahead, chain).task == "d2023" and w1.last == "d2023"
+    ahead.append(_Slot(3, "e2020"))
+    assert eng._next_for(w0, ahead, chain).task == "e2020"  # a report that follows none: anyone's
+    assert eng._next_for(w1, ahead, chain).task == "d2024"
+    cycle = deque([_Slot(4, "x"), _Slot(5, "y")])  # follows no worker: never left waiting
+    assert eng._next_for(w0, cycle, chain).task == "x"
+
+
 def test_a_run_abandoned_midway_leaves_nothing_for_the_next():
     from auditor.batch.engines import LocalEngine
     from batchkit import whose
