@@ -16,7 +16,6 @@ from contextlib import contextmanager
 
 from .errors import E504, DeadlineExceeded  # noqa: F401 - DeadlineExceeded re-exported: the stages catch it here
 
-
 _local = threading.local()
 
 

@@ -15,8 +15,8 @@ Codes are stable and never reused. ``docs/errors.md`` is generated from this tab
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 
 class AuditorError(Exception):

@@ -20,13 +20,14 @@ from .. import errors
 from ..errors import Code
 from ..similarity import CopyMatch, CorpusDoc
 
+
 @dataclass(frozen=True)
 class Failure:
     code: str
     message: str  # Chinese, for reports.csv
 
     @classmethod
-    def of(cls, entry: Code, variant: str | None = None, /, **fields) -> "Failure":
+    def of(cls, entry: Code, variant: str | None = None, /, **fields) -> Failure:
         """The row for a catalogued code: ``Failure.of(errors.E901, seconds=120)``."""
         return cls(entry.code, entry.message(variant, **fields))
 

@@ -132,7 +132,7 @@ class DomainJiebaTokenizer:
 
         return srsly.msgpack_dumps({"dictionary": self.dictionary, "hmm": self.hmm})
 
-    def from_bytes(self, data: bytes, **_) -> "DomainJiebaTokenizer":
+    def from_bytes(self, data: bytes, **_) -> DomainJiebaTokenizer:
         import srsly
 
         settings = srsly.msgpack_loads(data)
@@ -145,7 +145,7 @@ class DomainJiebaTokenizer:
 
         Path(path).write_bytes(self.to_bytes())
 
-    def from_disk(self, path, **_) -> "DomainJiebaTokenizer":
+    def from_disk(self, path, **_) -> DomainJiebaTokenizer:
         from pathlib import Path
 
         return self.from_bytes(Path(path).read_bytes())

@@ -851,7 +851,7 @@ class _Scan:
     ``pos`` is where the last core's tail ended, ``skip_until`` the end of a digit block to
     skip, ``last_end`` the end of the last quantity kept (a prefix never reaches before it)."""
 
-    __slots__ = ("text", "n", "blocked", "quotes", "out", "skip_until", "last_end", "pos")
+    __slots__ = ("blocked", "last_end", "n", "out", "pos", "quotes", "skip_until", "text")
 
     def __init__(self, text: str) -> None:
         self.text, self.n = text, len(text)

@@ -268,9 +268,7 @@ class _Numbering:
             if token in out:
                 lv = k - 1
                 n = counters.get(lv, levels.get(lv, {}).get("start", 1))
-                fmt = levels.get(lv, {}).get("fmt", "decimal")
-                if lv < ilvl and levels.get(ilvl, {}).get("fmt") == "decimal" and fmt != "decimal":
-                    pass  # isLgl not handled: keep the level's own format
+                fmt = levels.get(lv, {}).get("fmt", "decimal")  # its own format: isLgl (all decimal) is not read
                 out = out.replace(token, _format_number(n, fmt))
         return out, levels[ilvl]["suff"]
 
