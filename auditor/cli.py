@@ -150,7 +150,7 @@ def audit(
             typer.echo(f"错误：无法读取 {report}：{exc.strerror or exc}", err=True)
             raise typer.Exit(2)
         if baseline is not None:
-            from .baseline import apply_baseline
+            from .render.baseline import apply_baseline
 
             try:
                 rep = apply_baseline(rep, baseline)
@@ -230,7 +230,7 @@ def serve(
         typer.echo(f"错误：HTTP 服务需要附加依赖（缺少 {'、'.join(missing)}）。请安装：pip install 'auditor[serve]'"
                    "（在源码目录中：pip install -e '.[serve]'）", err=True)
         raise typer.Exit(2)
-    from .server import run_server
+    from .service.app import run_server
 
     run_server(host=host, port=port)
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .checks import get_rules
+from .config import declarations
 
 HEADER = """# Checks
 
@@ -29,6 +30,11 @@ def checks_markdown() -> str:
         if body:
             out.append(body + "\n\n")
         out.append(f"Message template: `{r.message}`\n")
+        for key in r.options:
+            decl = declarations()[r.check][key]
+            out.append(f"\nOption `{r.check}.{key}` (default `{decl['default']}`): {decl.get('help', '')}\n")
+        if r.aliases:
+            out.append(f"\nAlso answers to: {', '.join(f'`{a}`' for a in r.aliases)}\n")
     return "".join(out)
 
 

@@ -21,7 +21,7 @@ def analyse(doc: Document, config: dict | None = None, require_report: bool = Fa
     """Everything the checks need for one document (tables, facts, claims). ``require_report``:
     a text that is neither a report nor a passage of one is refused (E904), as ``audit``, the
     HTTP service and ``batch`` do; the library audits any text it is given."""
-    from .claims import extract_claims
+    from .claims import extract_claims, read_relations
 
     config = config or defaults()
     if len(doc.text) > option(config, "limits", "max_text_chars"):
@@ -36,8 +36,9 @@ def analyse(doc: Document, config: dict | None = None, require_report: bool = Fa
     deadline.check()
     claims = extract_claims(doc.text, facts, tables)
     deadline.check()
+    relations = read_relations(doc.text, claims, tables.spans)
     return CheckContext(text=doc.text, tables=tables, template=template, facts=facts, claims=tuple(claims),
-                        config=config)
+                        relations=relations, config=config)
 
 
 class Analyses:
@@ -121,7 +122,7 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
 def previous_mismatch(facts, prev_facts) -> str | None:
     """Why a report given as last year's cannot be compared with this one, or None. Years or
     agencies that cannot be read are given the benefit of the doubt."""
-    from .pairing import agency_key, same_agency
+    from .across.pairing import agency_key, same_agency
 
     if facts.year and prev_facts.year and prev_facts.year != facts.year - 1:
         return f"所给的上一年度报告是{prev_facts.year}年度的，本报告是{facts.year}年度的，不是前一年"

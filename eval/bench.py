@@ -128,7 +128,7 @@ def _stages(docs) -> dict[str, float]:
     """Mean ms per report of each pipeline stage, each timed on its own over the same documents."""
     from auditor.checks import CheckContext, run_checks, select
     from auditor.checks.reconcile import claim_records, coverage
-    from auditor.claims import extract_claims
+    from auditor.claims import extract_claims, read_relations
     from auditor.claims.facts import read_facts
     from auditor.config import defaults
     from auditor.severity import assign_severity
@@ -152,8 +152,9 @@ def _stages(docs) -> dict[str, float]:
         template = load_template(facts.format)
         tables = clock("tables", read_tables, doc.text, template)
         claims = clock("claims", extract_claims, doc.text, facts, tables)
+        relations = clock("relations", read_relations, doc.text, claims, tables.spans)
         ctx = CheckContext(text=doc.text, tables=tables, template=template, facts=facts, claims=tuple(claims),
-                           config=defaults())
+                           relations=relations, config=defaults())
         findings, _ = clock("checks", run_checks, ctx, rules)
         clock("severity", assign_severity, findings, ctx)
         clock("records", lambda c: (claim_records(c), coverage(c), c.tables.flat()), ctx)

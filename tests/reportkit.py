@@ -101,8 +101,8 @@ def write_report(folder, name: str, spec: Spec) -> str:
 
 def copies_in(text: str, specs) -> tuple:
     """CopyMatch objects for paragraphs given by a quote of their start: the paragraph is the
-    quote's line (what auditor.similarity would have matched)."""
-    from auditor.similarity import CopyMatch
+    quote's line (what auditor.across.similarity would have matched)."""
+    from auditor.across.similarity import CopyMatch
 
     out = []
     for c in specs:

@@ -259,7 +259,7 @@ def test_the_http_service_refuses_it_with_the_same_code():
     pytest.importorskip("uvicorn")
     from test_server import LiveServer
 
-    from auditor.server import ServerConfig, create_app
+    from auditor.service.app import ServerConfig, create_app
 
     with LiveServer(create_app(ServerConfig(warm_up=False))) as server, \
             httpx.Client(base_url=server.url, timeout=60) as client:

@@ -35,7 +35,7 @@ def test_every_fuzzed_input_is_a_report_or_a_clean_input_error(seed):
 def test_the_service_answers_fuzzed_uploads_without_a_server_error():
     httpx = pytest.importorskip("httpx")
     pytest.importorskip("uvicorn")
-    from auditor.server import ServerConfig, create_app
+    from auditor.service.app import ServerConfig, create_app
     from test_server import LiveServer
 
     inputs = list(fuzz_inputs(13, 48, max_size=6_000))

@@ -1,7 +1,7 @@
 """Agency-name matching and consecutive-year pairing: same agency across spellings, never across agencies."""
 import pytest
 
-from auditor.pairing import PairItem, agency_key, chain_order, pair_previous, same_agency, year_of
+from auditor.across.pairing import PairItem, agency_key, chain_order, pair_previous, same_agency, year_of
 
 SAME = [
     ("淄博市张店区行政审批服务局", "张店区行政审批服务局"),

@@ -17,7 +17,7 @@ httpx = pytest.importorskip("httpx")
 uvicorn = pytest.importorskip("uvicorn")
 pytest.importorskip("fastapi")
 
-from auditor.server import AuditResponse, ServerConfig, create_app  # noqa: E402
+from auditor.service.app import AuditResponse, ServerConfig, create_app  # noqa: E402
 
 MINI = Path(__file__).parent / "render" / "data" / "mini_2021.txt"
 REAL = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "real" / "000_02434a0845e90c92.txt"

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from auditor.checks import conflict
+from auditor.checks import narrative
 from auditor.claims.sentences import MAX_SENTENCE_CHARS, split_sentences
 from auditor.pipeline import audit_text
 
@@ -83,18 +83,18 @@ def test_no_sentence_is_longer_than_the_limit(text):
 
 def test_each_figure_is_compared_with_a_bounded_number_of_earlier_ones(monkeypatch):
     compared = 0
-    proof = conflict._subject_proof
+    proof = narrative._subject_proof
 
     def counting(*args):
         nonlocal compared
         compared += 1
         return proof(*args)
 
-    monkeypatch.setattr(conflict, "_subject_proof", counting)
+    monkeypatch.setattr(narrative, "_subject_proof", counting)
     text = GENERATORS["endless_sentence"](random.Random(5), 30_000)
     report = audit_text(text)
     figures = text.count("，")
-    assert compared <= conflict.MAX_PARTNERS * figures
+    assert compared <= narrative.MAX_PARTNERS * figures
     nt004 = [f for f in report.findings if f.code == "NT004"]
     assert nt004, "the figures of one noun with different values are still reported"
     seconds = [(f.evidence[1].start, f.evidence[1].end) for f in nt004]

@@ -5,8 +5,8 @@ Two passes over the inputs, both on the chosen engine (a local process pool or d
 1. scan: read each file, its sha256, agency and year, and its narrative paragraphs' 5-grams;
    a file that cannot be read becomes its error row here; the normalized text is kept in
    ``OUT/.ingested`` (workers on this machine only) so that no file is parsed twice;
-2. audit: each readable file with last year's report of the same agency (``auditor.pairing``)
-   and its copied paragraphs (``auditor.similarity``, computed once over the whole batch).
+2. audit: each readable file with last year's report of the same agency (``auditor.across.pairing``)
+   and its copied paragraphs (``auditor.across.similarity``, computed once over the whole batch).
 
 Results are written as they complete (``outputs.ResultWriter``): only the scans' small
 signatures are kept in memory, never the reports.
@@ -140,8 +140,8 @@ def _plan_audits(scans: list[ScanResult], files, writer, resume: bool, limit: in
     """Pair the years, find the copies, skip what ``--resume`` finds already done, and put each
     report right after last year's (``pairing.chain_order``; the engine keeps them on one worker)."""
     from .. import __version__
-    from ..pairing import PairItem, chain_order, pair_previous
-    from ..similarity import find_copies
+    from ..across.pairing import PairItem, chain_order, pair_previous
+    from ..across.similarity import find_copies
     from .outputs import load_result
 
     names = {f.path: f.name for f in files}

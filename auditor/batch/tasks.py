@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import errors
+from ..across.similarity import CopyMatch, CorpusDoc
 from ..errors import Code
-from ..similarity import CopyMatch, CorpusDoc
 
 
 @dataclass(frozen=True)
@@ -172,8 +172,8 @@ def scan(task: ScanTask) -> ScanResult:
     def work() -> ScanResult:
         from ..claims.facts import not_a_report, read_facts
         from ..ingest import read_document
-        from ..pairing import year_of
-        from ..similarity import corpus_doc
+        from ..across.pairing import year_of
+        from ..across.similarity import corpus_doc
 
         doc = read_document(task.path, max_bytes=task.max_bytes)
         facts = read_facts(doc.text)

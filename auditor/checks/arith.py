@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import fnmatch
 
+from ..tables.model import TOLERANCE as TOL
 from ..tables.model import Cell, StatutoryTables
-
-TOL = 1e-6
 
 
 def row_keys(tables: StatutoryTables, table: str) -> list[str]:

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..claims.model import Claim, ReportFacts
+from ..claims.model import Claim, Relations, ReportFacts
 from ..tables.model import Cell, StatutoryTables
 from ..template import Template
 from .finding import CellEvidence, Evidence, Finding, TextEvidence
+
+
+LABEL_REACH = 400  # characters between a row's label and its first cell for the label to be quoted
 
 
 @dataclass(frozen=True)
@@ -16,11 +19,22 @@ class CheckContext:
     template: Template
     facts: ReportFacts
     claims: tuple[Claim, ...] = ()
+    relations: Relations = Relations()
     previous: "CheckContext | None" = None
     config: dict = field(default_factory=dict)
 
     def text_ev(self, start: int, end: int) -> TextEvidence:
         return TextEvidence(start, end, self.text[start:end])
+
+    def row_ev(self, cells) -> list[TextEvidence]:
+        """The row's label through its cells, when the label stands near (the words a reader sees);
+        else the cells alone."""
+        first = min(c.start for c in cells)
+        row_key = f"{cells[0].table}.{cells[0].row}"
+        label = next((lm for lm in self.tables.labels if lm.key == row_key and lm.start <= first), None)
+        start = label.start if label and first - label.start < LABEL_REACH else first
+        end = max(c.end for c in cells)
+        return [self.text_ev(start, end)] if end > start else []
 
     @staticmethod
     def cell_ev(cell: Cell) -> CellEvidence:

@@ -1,13 +1,15 @@
-"""Rules over the report as a whole: statistics period, format, stale years."""
+"""meta.*: the report as a whole: statistics period, format, its own years, copied text (MT001–MT006).
+
+Rules read the report facts (``claims.model.ReportFacts``: the period, the years and dates the
+report states about itself); the reading of the words is the claims stage's.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-import regex
-
 from ..config import option
 from .context import CheckContext
-from .finding import Finding
+from .finding import Finding, SourceEvidence
 from .registry import rule
 
 
@@ -32,18 +34,18 @@ def statistics_period(ctx: CheckContext) -> Iterator[Finding]:
     if not p.well_formed:
         s, e = (p.problem_start, p.problem_end) if p.problem_start is not None else (p.start, p.end)
         yield ctx.finding("MT001", evidence=[ctx.text_ev(s, e), ctx.text_ev(p.start, p.end)],
-                          problem="格式不规范（缺少年、月、日）", quote=ctx.text[s:e], year=facts.year,
+                          problem="格式不规范（缺少年、月、日）", quote=p.problem_quote, year=facts.year,
                           facts={"kind": "malformed"})
     elif p.problem_start is not None:
         yield ctx.finding("MT001", stated=p.begin_year if p.begin_year != facts.year else p.end_year,
                           expected=facts.year, evidence=[ctx.text_ev(p.problem_start, p.problem_end), ctx.text_ev(p.start, p.end)],
-                          problem="年份与报告年度不符", quote=ctx.text[p.problem_start:p.problem_end], year=facts.year,
+                          problem="年份与报告年度不符", quote=p.problem_quote, year=facts.year,
                           facts={"kind": "wrong_year"})
     elif p.first_day is not None and (p.first_day, p.last_day) != ((1, 1), (12, 31)) and p.begin_year == p.end_year:
         s, e = p.dates_span
         # the tables then count part of the year, or the period misstates them: a reader notices
         yield ctx.finding("MT001", evidence=[ctx.text_ev(s, e), ctx.text_ev(p.start, p.end)],
-                          problem="未覆盖全年", quote=ctx.text[s:e], year=facts.year, facts={"kind": "partial_year"})
+                          problem="未覆盖全年", quote=p.dates_quote, year=facts.year, facts={"kind": "partial_year"})
 
 
 @rule(code="MT003", check="meta.format",
@@ -71,15 +73,9 @@ def current_format(ctx: CheckContext) -> Iterator[Finding]:
                           facts={"kind": "label"})
 
 
-_STALE = regex.compile(r"(?:^|(?<=[。！？；\n]))\s*(?:[（(][一二三四五六七八九十]+[)）][^。\n]{0,24}?[。．.]?\s*)?((?:19|20)\d{2})\s*年(?:度)?\s*[，,]")
-_ACTIVITY = regex.compile(r"公开|发布|收到|受理|办理|开展|组织|制发|答复|办结|举办|召开|印发|推进|收取|新收|接收|承办|"
-                          r"制定|出台|修订|清理|编制|梳理|解读|培训|更新")
-_PLAN = regex.compile(r"将|计划|拟|力争|争取|预计|下一步|着力|要")
-_SENTENCE_END = regex.compile(r"[。！？]|\n\s*\n")
-
-
 @rule(code="MT002", check="meta.year",
-      message="正文“{quote}”以{stated}年开头叙述本年度工作，与报告年度{expected}年不符（疑为沿用上年文字）")
+      message="正文“{quote}”以{stated}年开头叙述本年度工作，与报告年度{expected}年不符（疑为沿用上年文字）",
+      options=("max_years_back",))
 def narrative_year_is_report_year(ctx: CheckContext) -> Iterator[Finding]:
     """叙述本年度工作的句子写成了其他年份（疑为沿用上年文字）。
 
@@ -91,29 +87,14 @@ def narrative_year_is_report_year(ctx: CheckContext) -> Iterator[Finding]:
     if year is None:
         return
     zones = [(a, b) for _, a, b in ctx.tables.spans]
-    text = ctx.text
-    for m in _STALE.finditer(text):
-        y = int(m.group(1))
-        if y == year or y < year - option(ctx.config, "meta.year", "max_years_back") or y > year + 1 or any(a <= m.start(1) < b for a, b in zones):
+    back = option(ctx.config, "meta.year", "max_years_back")
+    for o in ctx.facts.year_openings:
+        if o.year == year or o.year < year - back or o.year > year + 1 or any(a <= o.start < b for a, b in zones):
             continue
-        end = _SENTENCE_END.search(text, m.end())
-        sentence = text[m.start(1):end.start() if end else len(text)]
-        compact = "".join(sentence.split())  # 办⏎理: a line wrapped inside a word
-        if not _ACTIVITY.search(compact):
+        if not o.activity or (o.year > year and o.plan):  # 2024年，我局将… in a 2023 report: next year's plan
             continue
-        if y > year and _PLAN.search(compact):  # 2024年，我局将… in a 2023 report: next year's plan
-            continue
-        quote_end = min(len(text), m.end() + 20, end.start() if end else len(text))
-        yield ctx.finding("MT002", stated=y, expected=year, evidence=[ctx.text_ev(m.start(1), quote_end)],
-                          quote=text[m.start(1):quote_end].replace("\n", ""), facts={"delta_years": y - year})
-
-
-_DATE = regex.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_PAGE_DATE = regex.compile(r"(?:发布|更新|时间|日期)[：:\s]*$")  # page furniture, not the signature
-_CLOSING_HEADING = "其他需要报告的事项"
-_IN_SENTENCE_BEFORE = regex.compile(r"(?:自|于|从|至|到|截至|截止|在|起|的)\s*$")
-_SIGNATURE_AFTER = regex.compile(r"\s*(?:$|印\s*发|附件|\n|[（(]|[^\S\n]+\S)")
-SIGNATURE_WINDOW = 200  # characters at the end of the report where the signature stands
+        yield ctx.finding("MT002", stated=o.year, expected=year, evidence=[ctx.text_ev(o.start, o.quote_end)],
+                          quote=o.quote, facts={"delta_years": o.year - year})
 
 
 @rule(code="MT005", check="meta.year",
@@ -128,20 +109,11 @@ def signed_after_the_period(ctx: CheckContext) -> Iterator[Finding]:
     year = ctx.facts.year
     if year is None:
         return
-    text = ctx.text.rstrip()
-    start = max(text.rfind("。"), text.rfind(_CLOSING_HEADING), len(text) - SIGNATURE_WINDOW)
-    for m in _DATE.finditer(text, max(start, 0)):
-        y, mo, d = (int(g) for g in m.groups())
-        if (y, mo, d) >= (year, 12, 31) or _PAGE_DATE.search(text, max(0, m.start() - 8), m.start()):
+    for d in ctx.facts.signature_dates:
+        if (d.year, d.month, d.day) >= (year, 12, 31):
             continue
-        if _IN_SENTENCE_BEFORE.search(text, max(0, m.start() - 3), m.start()) or not _SIGNATURE_AFTER.match(text, m.end()):
-            continue  # 自2023年1月1日起施行: a date inside a sentence, not the one the report is signed with
-        yield ctx.finding("MT005", stated=y, expected=year + 1, evidence=[ctx.text_ev(m.start(), m.end())],
-                          quote=m.group(), year=year, next_year=year + 1, facts={"delta_years": y - year - 1})
-
-
-_SELF_NAMED = regex.compile(r"(?P<now>[现特今]\s*)?(?:编\s*制(?:\s*完\s*成)?(?:\s*了)?|公\s*布|形\s*成)\s*((?:19|20)\d{2})\s*年\s*度?\s*"
-                            r"(?:政\s*府\s*)?信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告")
+        yield ctx.finding("MT005", stated=d.year, expected=year + 1, evidence=[ctx.text_ev(d.start, d.end)],
+                          quote=d.quote, year=year, next_year=year + 1, facts={"delta_years": d.year - year - 1})
 
 
 @rule(code="MT006", check="meta.year",
@@ -156,15 +128,44 @@ def report_names_its_own_year(ctx: CheckContext) -> Iterator[Finding]:
     year, title = ctx.facts.year, ctx.facts.year_span
     if year is None:
         return
-    text = ctx.text
-    for m in _SELF_NAMED.finditer(text):
-        y = int(m.group(2))
-        opened = text.rfind("《", 0, m.start())
-        if y == year or (opened >= 0 and text.find("》", opened, m.start()) < 0):
+    for n in ctx.facts.self_named:
+        if n.year == year or n.in_title_marks:
             continue  # a notice's name (《关于做好2021年…年度报告编制公布工作的通知》) is not the report
-        if y < year and not m.group("now"):
+        if n.year < year and not n.now:
             continue  # 按时编制公布2023年度…年度报告 in a 2024 report: last year's report, published this year
-        if title is not None and title.start <= m.start(2) < title.end:
+        if title is not None and title.start <= n.year_start < title.end:
             continue
-        yield ctx.finding("MT006", stated=y, expected=year, evidence=[ctx.text_ev(m.start(), m.end())],
-                          quote="".join(m.group().split()), facts={"delta_years": y - year})
+        yield ctx.finding("MT006", stated=n.year, expected=year, evidence=[ctx.text_ev(n.start, n.end)],
+                          quote=n.quote, facts={"delta_years": n.year - year})
+
+
+# MT004 compares a report with the whole batch, so the comparison runs once in
+# ``auditor.across.similarity.find_copies`` and each report's matches reach the rule as
+# ``ctx.config["copies"]`` (``CopyMatch``es). A report audited on its own has none.
+def _whose(match) -> str:
+    if match.same_agency:
+        return f"本单位{match.other_year}年度报告" if match.other_year else "本单位往年报告"
+    year = f"{match.other_year}年度" if match.other_year else ""
+    return f"其他单位（{match.other_agency or '未识别'}）{year}报告"
+
+
+@rule(code="MT004", check="meta.copied",
+      message="该段文字与{whose}高度相似（相似度{stated}），疑似照搬；对方文件：{source}")
+def narrative_not_copied(ctx: CheckContext) -> Iterator[Finding]:
+    """正文段落与本单位往年报告或其他单位报告高度相似（疑似照搬，仅批量审核时检查）。
+
+    A narrative paragraph nearly repeats last year's report or another agency's report.
+
+    Low when the text is the agency's own earlier report, medium when it is another agency's.
+    Only in batch mode (``auditor batch``), where every report of the batch is compared.
+
+    **反例** 2023年报告“（五）健全监督保障机制。成立由主要负责同志任组长……”与2022年报告一字不差
+    **正例** 每年据实撰写当年工作情况
+    """
+    for m in ctx.config.get("copies") or ():
+        similarity = round(m.similarity, 2)
+        yield ctx.finding("MT004", stated=similarity,
+                          evidence=[ctx.text_ev(m.start, m.end), SourceEvidence(m.other_source, m.other_quote)],
+                          whose=_whose(m), source=m.other_source,
+                          facts={"kind": "own" if m.same_agency else "other", "other_agency": not m.same_agency,
+                                 "similarity": m.similarity})

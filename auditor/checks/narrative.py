@@ -1,30 +1,28 @@
-"""Rules reconciling the narrative's claims with the tables and with each other."""
+"""narrative.*: the narrative's claims against the tables and against each other (NT001–NT006).
+
+Rules read the claims and their relations (``claims.model.Relations``: shares, rates, outcome
+words, each figure's wording); the reading of the words is the claims stage's.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-import regex
-
-from ..claims.extract import unit_family
-from ..claims.model import Claim
+from .. import deadline
+from ..claims.model import Claim, Wording
+from ..claims.relations import same_head, shared_noun, specific_beyond_head
 from ..config import option
+from ..template import table_name
+from .arith import TOL
 from .context import CheckContext
 from .finding import Finding
 from .reconcile import verdict
 from .registry import rule
 
-TOL = 1e-9
 APPLICANT_NAMES = {"natural_person": "自然人", "legal_all": "法人或其他组织", "commercial": "商业企业",
                    "research": "科研机构", "social": "社会公益组织", "legal": "法律服务机构"}
 GROUP_NAMES = {"denied.*": "（三）不予公开", "unable.*": "（四）无法提供", "not_processed.*": "（五）不予处理",
                "other.*": "（六）其他处理", "litigation_direct": "行政诉讼（未经复议直接起诉）",
                "litigation_after_review": "行政诉讼（复议后起诉）", "review": "行政复议"}
-_LEADING_UNIT = regex.compile(r"^[件条个人次项份篇家期场]")
-_CLAUSE_BREAK = regex.compile(r"[，,；;。]")
-_APPEAL_WORD = regex.compile(r"复议|诉讼")
-_NOT_NONE = regex.compile(r"纠错|纠正|败诉|被撤销|\d")
-# the negated appeal word continues into an outcome (复议纠错, 诉讼败诉, 被撤销或确认违法)
-_OUTCOME_AFTER = regex.compile(r"^(?:案件|被|中|的)?(?:纠错|纠正|败诉|撤销|被撤销|确认违法|被确认违法|被纠错)")
 
 
 def describe(ctx: CheckContext, expr: str) -> str:
@@ -46,7 +44,7 @@ def describe(ctx: CheckContext, expr: str) -> str:
                 names.append(spec.row(term).full_label)
             except KeyError:
                 names.append(term)
-    tname = {"applications": "表三", "appeals": "表四", "active": "表二"}[table]
+    tname = table_name(ctx.template, table)
     col = APPLICANT_NAMES.get(applicant) if applicant else (spec.column(column).label if column else "")
     return f"{tname}“{'”+“'.join(names)}”{col or ''}"
 
@@ -88,19 +86,12 @@ def _sub_scope(ctx: CheckContext, c: Claim) -> bool:
     return c.role == "part" and total is not None and ctx.claims[total].candidates == c.candidates
 
 
-_SCOPE = regex.compile(r"本级|本机关|本部门|本单位|办公室|各部门|部门|乡镇|街道|县区|市直|区直|县直|全市|全区|全县|全省|全州|全盟|系统")
-
-
-def scope_of(ctx: CheckContext, c: Claim) -> frozenset:
-    return frozenset(_SCOPE.findall(ctx.text[c.sentence[0]:c.number[0]]))
-
-
 def plain_number(v: float):
     return int(v) if float(v).is_integer() else v
 
 
 @rule(code="NT002", check="narrative.sum",
-      message="正文“{total_quote}”与其分项不符：{parts_desc}合计为{expected}")
+      message="正文“{total_quote}”与其分项不符：{parts_desc}合计为{expected}", options=("flag_partial_lists",))
 def breakdown_adds_up(ctx: CheckContext) -> Iterator[Finding]:
     """正文合计数与其所列分项之和不符（其中…、分别为…、办理结果为…）。
 
@@ -148,29 +139,10 @@ def _near_miss(ctx: CheckContext, total: Claim, parts: list[Claim]) -> bool:
     return abs(sum(p.value for p in parts) + sum(others) - total.value) > TOL
 
 
-_SHARE = regex.compile(r"^[，,]?(?:所?占(?:到)?(?:比|比例|比重)?(?:了)?(?:全部|总数|总量|总体|申请总数|全年)?(?:的)?(?:比例|比重)?"
-                       r"(?:为|达|约|达到)?|(?:所占)?(?:比例|比重)(?:为|达|是)?)$")
-
-
-def _share_links(ctx: CheckContext) -> Iterator[tuple[Claim, Claim]]:
-    """(count, percent) pairs written as 258件，占33.9%."""
-    claims = ctx.claims
-    for i, c in enumerate(claims):
-        if c.kind != "percent" or i == 0:
-            continue
-        prev = claims[i - 1]
-        if prev.kind != "count" or prev.sentence != c.sentence:
-            continue
-        between = "".join(ctx.text[prev.number[1]:c.number[0]].split())
-        between = _LEADING_UNIT.sub("", between)
-        if _SHARE.match(between):
-            yield prev, c
-
-
 def _listed_with(ctx: CheckContext, count: Claim) -> list[Claim]:
     """The counts of the sentence that carry a share like ``count`` does (信函39件，占83%；邮件7件，
     占14.9%…): one list of parts of one base."""
-    return [c for c, _ in _share_links(ctx) if c.sentence == count.sentence]
+    return [ctx.claims[s.count] for s in ctx.relations.shares if ctx.claims[s.count].sentence == count.sentence]
 
 
 def _denominators(ctx: CheckContext, count: Claim) -> list[Claim]:
@@ -201,7 +173,7 @@ def _rounding_only(true: float, pct: Claim) -> bool:
     """Another rounding of the exact ratio at its precision — the truncation, 28.96% for 28.968% —
     rather than another figure (1.3% for 1.24%): the guideline makes it low."""
     unit = 10.0 ** -pct.decimals
-    truncated = int(true / unit + 1e-9) * unit
+    truncated = int(true / unit + TOL) * unit
     return abs(pct.value - truncated) < unit / 1000
 
 
@@ -213,13 +185,13 @@ def _whole_of(d: Claim, count: Claim) -> bool:
 
 def _rounds_to(true_pct: float, stated: float, decimals: int, truncation: bool = True) -> bool:
     step = 10 ** (-decimals)
-    if abs(true_pct - stated) <= step / 2 + 1e-9:
+    if abs(true_pct - stated) <= step / 2 + TOL:
         return True
     return truncation and 0 <= true_pct - stated < step  # truncated rather than rounded
 
 
 @rule(code="NT003", check="narrative.ratio",
-      message="正文“{quote}”：{num}÷{den}={expected}%，与所称{stated}%不符")
+      message="正文“{quote}”：{num}÷{den}={expected}%，与所称{stated}%不符", options=("allow_truncation",))
 def share_matches_figures(ctx: CheckContext) -> Iterator[Finding]:
     """正文百分比与其计算所依据的数字不符（按所写精度）。
 
@@ -227,7 +199,8 @@ def share_matches_figures(ctx: CheckContext) -> Iterator[Finding]:
 
     **反例** ``共1046件…当面提交13件，占比1.3%`` (13/1046=1.24%)  **正例** ``占比1.2%``
     """
-    for count, pct in _share_links(ctx):
+    for share in ctx.relations.shares:
+        count, pct = ctx.claims[share.count], ctx.claims[share.percent]
         dens = [d for d in _denominators(ctx, count) if d.value > 0]
         if not dens or count.approx or any(d.approx for d in dens):
             continue
@@ -239,65 +212,27 @@ def share_matches_figures(ctx: CheckContext) -> Iterator[Finding]:
         true = round(exact, 2)
         yield ctx.finding("NT003", stated=pct.value, expected=true,
                           evidence=[ctx.text_ev(count.start, pct.end), ctx.text_ev(den.start, den.end)],
-                          quote=ctx.text[count.start:pct.end].replace("\n", ""), num=_fmt(plain_number(count.value)),
-                          den=_fmt(plain_number(den.value)),
+                          quote=share.quote, num=_fmt(plain_number(count.value)), den=_fmt(plain_number(den.value)),
                           facts={"rounding_only": _rounding_only(exact, pct)})
 
 
-_RATE = regex.compile(r"(办结|答复|回复|办理|处理|采纳|受理)率(?:为|达到|达|是)?$")
-_RATE_VERB = {rate: regex.compile(verbs) for rate, verbs in {
-    "办结": "办结|办理", "答复": "答复|回复", "回复": "回复|答复", "办理": "办理|办结", "处理": "处理|办结",
-    "采纳": "采纳", "受理": "受理"}.items()}
-_BASE = regex.compile(r"受理|收到|接收|接到|新收|共|收悉|办理")
-
-
-def _clause_before(ctx: CheckContext, c: Claim) -> str:
-    """The clause a claim ends, without spaces: 受理12345热线转办件64件."""
-    return _CLAUSE_BREAK.split("".join(ctx.text[c.sentence[0]:c.end].split()))[-1]
-
-
-def _rate_links(ctx: CheckContext) -> Iterator[tuple[Claim, Claim, Claim]]:
-    """(base, count, rate) for 受理161件，办结161件，办结率99.95%."""
-    claims = ctx.claims
-    for i, pct in enumerate(claims):
-        if pct.kind != "percent" or i < 2:
-            continue
-        left = "".join(ctx.text[pct.sentence[0]:pct.number[0]].split())
-        m = _RATE.search(left)
-        count = claims[i - 1]
-        if not m or count.kind != "count" or count.sentence != pct.sentence or count.approx:
-            continue
-        if not _RATE_VERB[m.group(1)].search("".join(ctx.text[count.sentence[0]:count.end].split())[-12:]):
-            continue
-        base = next((b for b in reversed(claims[:i - 1]) if b.sentence == pct.sentence and b.kind == "count"
-                     and unit_family(b.unit) == unit_family(count.unit) and not b.approx
-                     and _BASE.search(_clause_before(ctx, b)[-24:])), None)
-        if base is not None and base.value > 0:
-            yield base, count, pct
-
-
 @rule(code="NT006", check="narrative.ratio",
-      message="正文“{quote}”：{num}÷{den}={expected}%，与所称{stated}%不符")
+      message="正文“{quote}”：{num}÷{den}={expected}%，与所称{stated}%不符", options=("allow_truncation",))
 def rate_matches_counts(ctx: CheckContext) -> Iterator[Finding]:
     """正文所称办结率、答复率等与其前文数字计算结果不符（按所写精度）。
 
     **反例** ``受理互动交流事项161件，办结161件，办结率99.95%``  **正例** ``…办结率100%``
     """
     trunc = option(ctx.config, "narrative.ratio", "allow_truncation")
-    for base, count, pct in _rate_links(ctx):
+    for rate in ctx.relations.rates:
+        base, count, pct = ctx.claims[rate.base], ctx.claims[rate.count], ctx.claims[rate.percent]
         true = count.value / base.value * 100
         if _rounds_to(true, pct.value, pct.decimals, trunc):
             continue
         yield ctx.finding("NT006", stated=pct.value, expected=round(true, 2),
                           evidence=[ctx.text_ev(count.start, pct.end), ctx.text_ev(base.start, base.end)],
-                          quote=ctx.text[count.start:pct.end].replace("\n", ""), num=_fmt(plain_number(count.value)),
-                          den=_fmt(plain_number(base.value)),
+                          quote=rate.quote, num=_fmt(plain_number(count.value)), den=_fmt(plain_number(base.value)),
                           facts={"rounding_only": _rounding_only(true, pct)})
-
-
-_NO_APPEALS = regex.compile(r"(?:没有|未发生|未出现|未产生|未引起|无|未有|未收到|不存在)(?:[^，。；\d]{0,14}?)(?:行政复议|行政诉讼)(?:[和、及或与]?(?:行政)?(?:复议|诉讼))?")
-_ALL_UPHELD = regex.compile(r"(?:均|全部|都)(?:获|被|予以|得到|已)?(?:复议机关|法院)?(?:决定)?维持")
-_ALL_CLOSED = regex.compile(r"均已(?:结案|审结|办结)|全部(?:结案|审结)")
 
 
 @rule(code="NT005", check="narrative.table_mismatch",
@@ -318,14 +253,12 @@ def outcome_words_match_appeals(ctx: CheckContext) -> Iterator[Finding]:
 
     if not any(f"appeals.{g}.total" in cells for g in groups):
         return
-    for start, end, kind in _outcomes(ctx):
-        sentence = ctx.text[start:end]
-        which = [g for g in groups if ("复议" in sentence and g == "review")
-                 or ("诉讼" in sentence and g != "review")] or list(groups)
-        if kind == "none":
+    for o in ctx.relations.outcomes:
+        which = [g for g in groups if (o.review and g == "review") or (o.litigation and g != "review")] or list(groups)
+        if o.kind == "none":
             bad = [(g, "total") for g in which if (v(g, "total") or 0) > 0]
             what = "、".join(f"{GROUP_NAMES[g]}总计为{_fmt(v(g, 'total'))}" for g, _ in bad)
-        elif kind == "upheld":
+        elif o.kind == "upheld":
             bad = [(g, c) for g in which for c in ("corrected", "other", "pending") if (v(g, c) or 0) > 0]
             what = "、".join(f"{GROUP_NAMES[g]}{ctx.template.tables['appeals'].column(c).label}{_fmt(v(g, c))}件" for g, c in bad)
         else:
@@ -333,22 +266,147 @@ def outcome_words_match_appeals(ctx: CheckContext) -> Iterator[Finding]:
             what = "、".join(f"{GROUP_NAMES[g]}尚未审结{_fmt(v(g, 'pending'))}件" for g, _ in bad)
         if not bad:
             continue
-        ev = [ctx.text_ev(start, end)] + [ctx.cell_ev(cells[f"appeals.{g}.{c}"]) for g, c in bad]
+        ev = [ctx.text_ev(o.start, o.end)] + [ctx.cell_ev(cells[f"appeals.{g}.{c}"]) for g, c in bad]
         yield ctx.finding("NT005", stated=0, expected=sum(v(g, c) for g, c in bad), evidence=ev,
-                          quote=ctx.text[start:end].replace("\n", ""), what=what, facts={"headline": True})
+                          quote=o.quote, what=what, facts={"headline": True})
 
 
-def _outcomes(ctx: CheckContext):
-    zones = [(a, b) for _, a, b in ctx.tables.spans]
-    text = ctx.text
-    for pat, kind in ((_NO_APPEALS, "none"), (_ALL_UPHELD, "upheld"), (_ALL_CLOSED, "closed")):
-        for m in pat.finditer(text):
-            if any(a <= m.start() < b for a, b in zones):
+@rule(code="NT004", check="narrative.conflict",
+      message="同一数量前后表述不一致：“{first}”与“{second}”")
+def same_quantity_same_value(ctx: CheckContext) -> Iterator[Finding]:
+    """同一数量在正文中前后两次表述不一致。
+
+    The same quantity is stated twice in the narrative with different values.
+
+    **反例** ``受理申请21件 … 全年共受理申请23件``  **正例** both 21
+
+    Two ways to know that two figures are the same quantity: both link to the same table cell, or,
+    for figures no table holds, their wording: the same head noun with a shared specific word, a
+    channel larger than the whole it belongs to, or an "all N" restatement (全部13个政务新媒体) of a
+    count given before.
+    """
+    yield from _linked_conflicts(ctx)
+    yield from _subject_conflicts(ctx)
+
+
+SAME_SCALE = 0.6  # two counts of one subject this far apart are more likely two scopes than a slip
+MAX_PARTNERS = 64  # earlier figures of the same noun a figure is compared with
+
+
+def _linked_conflicts(ctx: CheckContext) -> Iterator[Finding]:
+    seen: dict[tuple, Claim] = {}
+    for c, w in zip(ctx.claims, ctx.relations.wordings):
+        if not c.candidates or c.kind != "count" or c.role in ("delta", "part") or c.approx:
+            continue
+        key = (c.metric, c.candidates, w.scope)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = c
+            continue
+        if first.high < c.low - TOL or c.high < first.low - TOL:
+            yield ctx.finding("NT004", stated=plain_number(c.value), expected=plain_number(first.value),
+                              evidence=[ctx.text_ev(first.start, first.end), ctx.text_ev(c.start, c.end)],
+                              first=first.quote.replace("\n", ""), second=c.quote.replace("\n", ""))
+
+
+def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
+    """Untabled figures of one subject given two different exact values in different sentences:
+    the same head and a shared specific word (审计信息栏目/专栏 公开信息), a part larger than its
+    whole, or an "all N" restatement of the same noun is a contradiction (provable); other near-equal
+    counts of one noun (政务新媒体24个 … 对23个政务新媒体实行监测) are worth a look, not proof.
+
+    Each figure is reported once, against the first earlier figure it contradicts. Only figures that
+    share a four-character run of their nouns (or both name published information) are compared,
+    the ``MAX_PARTNERS`` nearest of them: the work stays linear in the text however many figures of
+    one noun it holds."""
+    pool = [(c, w) for c, w in zip(ctx.claims, ctx.relations.wordings) if not c.candidates and c.kind == "count"
+            and c.role in ("plain", "total") and not c.approx and c.unit]
+    earlier: dict[tuple, list[int]] = {}
+    for j, (b, wb) in enumerate(pool):
+        deadline.check()
+        keys = _subject_keys(b, wb)
+        partners = sorted({i for key in keys for i in earlier.get(key, ())[-MAX_PARTNERS:]})[-MAX_PARTNERS:]
+        for key in keys:
+            earlier.setdefault(key, []).append(j)
+        for i in partners:
+            a, wa = pool[i]
+            if b.sentence == a.sentence or b.value == a.value or _part_of(a, wa, b, wb):
                 continue
-            window = text[max(0, m.start() - 40):m.end() + 10]
-            if kind != "none" and not _APPEAL_WORD.search(window):
+            proof = _subject_proof(a, wa, b, wb)
+            if proof is None:
                 continue
-            if kind == "none" and (_NOT_NONE.search(text[m.start():m.end()])
-                                   or _OUTCOME_AFTER.match("".join(text[m.end():m.end() + 24].split()))):
-                continue  # 未发生…被行政复议⏎纠错或…败诉: the negation is of an outcome, not of the cases
-            yield m.start(), m.end(), kind
+            yield ctx.finding("NT004", stated=plain_number(b.value), expected=plain_number(a.value),
+                              evidence=[ctx.text_ev(a.start, a.end), ctx.text_ev(b.start, b.end)],
+                              first=a.quote.replace("\n", ""), second=b.quote.replace("\n", ""),
+                              facts={"linked": False, "provable": proof == "proven"})
+            break
+
+
+def _subject_keys(c: Claim, w: Wording) -> set[tuple]:
+    """The buckets a figure is compared within: its unit, item topic and stock-or-flow, with each
+    four-character run of its noun (any shared noun contains one), or "published information"."""
+    scope = (c.unit, w.item_topic, w.to_date)
+    keys = {(*scope, w.noun[k:k + 4]) for k in range(len(w.noun) - 3)}
+    if w.published_info:
+        keys.add((*scope, "published"))
+    return keys
+
+
+def _part_of(a: Claim, wa: Wording, b: Claim, wb: Wording) -> bool:
+    """累计公开信息1770条，其中本年度公开202条: b is introduced as a part of a."""
+    gap = wb.number_at - wa.end_at
+    return wa.opener_end is not None and wa.opener_end <= gap <= 40 and b.value <= a.value
+
+
+def _subject_proof(a: Claim, wa: Wording, b: Claim, wb: Wording) -> str | None:
+    """"proven" when the wording proves the two figures one quantity, "suggested" when it only suggests it."""
+    if wa.on_request != wb.on_request:
+        return None  # disclosure on request is never a part or a restatement of proactive disclosure
+    alike = same_head(wa, wb)
+    noun = alike or bool(shared_noun(wa, wb))
+    if alike and (specific_beyond_head(wa, wb) or _part_exceeds_whole(a, wa, b, wb)):
+        return "proven"
+    if _same_scale(a, b) and _channel_exceeds_total(a, wa, b, wb):
+        return "proven"
+    if noun and (wa.says_all or wb.says_all) and (wa.scope <= wb.scope or wb.scope <= wa.scope):
+        return "proven"  # and no scope word tells them apart (全区…24个 … 本机关12个…均已备案 do)
+    if _near(a, b) and (noun or _website_total_twice(a, wa, b, wb)):
+        return "suggested"
+    return None
+
+
+def _part_exceeds_whole(a: Claim, wa: Wording, b: Claim, wb: Wording) -> bool:
+    """共公开政府信息2080条 … 依托门户网站公开信息2081条: a channel larger than the whole. The whole
+    must name nothing the part does not (主动公开信息56条 is no whole of 依申请公开信息788条)."""
+    if wa.whole == wb.whole:
+        return False
+    (whole, w_whole), (part, w_part) = ((a, wa), (b, wb)) if wa.whole else ((b, wb), (a, wa))
+    return not (w_whole.specific - w_part.specific) and part.value > whole.value
+
+
+def _website_total_twice(a: Claim, wa: Wording, b: Claim, wb: Wording) -> bool:
+    """通过门户网站主动公开各类信息1729条 … 在政府网站累计发布信息1734条: near-equal website totals.
+    Worth a look, not proof: the site may post more than the disclosed information."""
+    return (wa.published_info and wb.published_info and wa.total_word and wb.total_word
+            and wa.portal and wb.portal and _near(a, b))
+
+
+def _channel_exceeds_total(a: Claim, wa: Wording, b: Claim, wb: Wording) -> bool:
+    """主动公开政府信息442条 … 政府信息公开专栏发布信息447条: a website channel publishing more
+    information than the report says was published in all."""
+    if not (wa.published_info and wb.published_info):
+        return False
+    # how plainly a figure is all information published: a total word, and no channel named
+    plain_a, plain_b = wa.total_word + (not wa.channel), wb.total_word + (not wb.channel)
+    if plain_a == plain_b:
+        return False
+    (whole, w_whole), (channel, w_channel) = ((a, wa), (b, wb)) if plain_a > plain_b else ((b, wb), (a, wa))
+    return w_whole.total_word and w_channel.channel and channel.value > whole.value
+
+
+def _near(a: Claim, b: Claim) -> bool:
+    return abs(a.value - b.value) <= max(1.0, 0.05 * max(a.value, b.value))
+
+
+def _same_scale(a: Claim, b: Claim) -> bool:
+    return min(a.value, b.value) >= SAME_SCALE * max(a.value, b.value)

@@ -20,9 +20,6 @@ APPLICANT_COLUMNS = {
     "commercial": ("commercial",), "research": ("research",), "social": ("social",), "legal": ("legal",),
 }
 ORG_COLUMNS = ("natural_person", "commercial", "research", "social", "legal", "other_org")
-HEADLINE_ROWS = {"new_received", "carried_over", "total_processed", "carried_forward", "granted",
-                 "partially_granted", "denied.*", "unable.*", "not_processed.*", "other.*", "review",
-                 "litigation_direct", "litigation_after_review", "rules", "normative_docs"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +74,7 @@ def evaluate(expr: str, tables: StatutoryTables, template: Template) -> Evaluate
         rows = _rows(tables, table, term) if "*" in term else [term]
         if not rows:
             return Evaluated(expr, None, (), headline)
-        headline = headline and (term in HEADLINE_ROWS)
+        headline = headline and (term in template.rows_at("headline", "category"))
         for row in rows:
             v, used = _cell_value(tables, table, row, cols)
             if v is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .finding import Finding
 
@@ -18,7 +19,8 @@ class Rule:
     message: str  # Chinese template with named fields
     func: Callable[..., Iterator[Finding]]
     groups: tuple[str, ...] = ("all",)
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # former codes or names it still answers to in --select/--ignore
+    options: tuple[str, ...] = ()  # the keys of its check's section in defaults.toml that it reads
     variants: tuple[tuple[str, str], ...] = ()  # (name, Chinese template) for other shapes of the problem
 
     def template(self, variant: str | None = None) -> str:
@@ -33,42 +35,71 @@ class Rule:
         return (self.func.__doc__ or "").strip().splitlines()[0] if self.func.__doc__ else ""
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "check": self.check, "name": self.func.__name__,
+        return {"code": self.code, "check": self.check, "name": self.name,
                 "description": self.description, "default_severity": self.default,
-                "message_template": self.message, "groups": list(self.groups)}
+                "message_template": self.message, "groups": list(self.groups), "aliases": list(self.aliases),
+                "options": [f"{self.check}.{o}" for o in self.options]}
+
+    @property
+    def name(self) -> str:
+        return self.func.__name__
 
 
 _RULES: dict[str, Rule] = {}
 
 
-def rule(*, code: str, check: str, message: str, groups: tuple[str, ...] = (),
-         variants: dict[str, str] | None = None):
-    """Register a check. Codes are never reused or renumbered. Its findings start at the family
-    default of the severity guideline (the one place defaults live); the severity stage decides."""
+def rule(*, code: str, check: str, message: str, groups: tuple[str, ...] = (), aliases: tuple[str, ...] = (),
+         options: tuple[str, ...] = (), variants: dict[str, str] | None = None):
+    """Register a check. Codes are never reused or renumbered: a renamed code stays in ``aliases``.
+    ``options`` are the keys of the check's section of ``defaults.toml`` the rule reads. Its findings
+    start at the family default of the severity guideline (the one place defaults live); the
+    severity stage decides."""
     from ..severity.guideline import DEFAULTS
 
     default = DEFAULTS[check]
 
     def deco(func):
         family = check.split(".", 1)[0]
-        if code in _RULES:
-            raise ValueError(f"duplicate rule code {code}")
+        taken = {c for r in _RULES.values() for c in (r.code, r.name, *r.aliases)}
+        for name in (code, func.__name__, *aliases):
+            if name in taken:
+                raise ValueError(f"rule {code}: {name} is already a rule's code, name or alias")
         _RULES[code] = Rule(code=code, check=check, default=default, message=message, func=func,
-                            groups=("all", family, *groups), variants=tuple((variants or {}).items()))
+                            groups=("all", family, *groups), aliases=tuple(aliases), options=tuple(options),
+                            variants=tuple((variants or {}).items()))
         return func
 
     return deco
 
 
 def get_rules() -> list[Rule]:
-    from . import conflict, copied, cross_year, delta, meta, narrative, table  # noqa: F401  (registration)
-
+    """Every rule, by code. The family modules are found, not listed: a module of this package named
+    after a family (``table``, ``narrative``, ``meta``, ``cross_year``) registers its rules on import."""
+    _discover()
     return sorted(_RULES.values(), key=lambda r: r.code)
+
+
+@lru_cache(maxsize=1)
+def _discover() -> tuple[str, ...]:
+    import importlib
+    import pkgutil
+
+    found = tuple(m.name for m in pkgutil.iter_modules(_package_path())
+                  if m.name in FAMILY_PREFIX)
+    for name in found:
+        importlib.import_module(f"{__package__}.{name}")
+    return found
+
+
+def _package_path() -> list[str]:
+    from pathlib import Path
+
+    return [str(Path(__file__).parent)]
 
 
 def _hit(r: Rule, pats: list[str]) -> bool:
     return any(fnmatch.fnmatchcase(r.code, p) or fnmatch.fnmatchcase(r.check, p)
-               or fnmatch.fnmatchcase(r.func.__name__, p) or p in r.groups for p in pats)
+               or fnmatch.fnmatchcase(r.name, p) or p in r.groups or p in r.aliases for p in pats)
 
 
 def patterns(values: list[str] | None) -> list[str]:

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from .arith import cells_of, differs, expand, row_keys, total
 from ..config import option
+from ..template import table_name
 from .context import CheckContext
 from .finding import Finding
 from .registry import rule
@@ -15,7 +16,6 @@ ROW_NAMES = {
     "review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
     "litigation_after_review": "行政诉讼（复议后起诉）", "other.total": "（六）其他处理",
 }
-TABLE_NAMES = {"applications": "表三", "appeals": "表四", "active": "表二"}
 
 
 def row_name(ctx: CheckContext, table: str, row: str) -> str:
@@ -32,13 +32,6 @@ def col_name(ctx: CheckContext, table: str, col: str) -> str:
         return ctx.template.tables[table].column(col).label
     except KeyError:
         return col
-
-
-def _row_span(ctx: CheckContext, cells) -> list:
-    first = min(c.start for c in cells)
-    label = next((lm for lm in ctx.tables.labels if lm.key.endswith("." + cells[0].row) and lm.start <= first), None)
-    start = label.start if label and first - label.start < 400 else first
-    return [ctx.text_ev(start, max(c.end for c in cells))]
 
 
 def _relations(ctx: CheckContext, kind: str, check: str):
@@ -59,8 +52,8 @@ def row_total_matches_columns(ctx: CheckContext) -> Iterator[Finding]:
     for rel in _relations(ctx, "row_total", "table.row_sum"):
         for row, parts, tot in _broken_row_totals(ctx, rel):
             yield ctx.finding("TB001", stated=tot.value, expected=total(parts),
-                              evidence=_row_span(ctx, parts + [tot]) + [ctx.cell_ev(c) for c in [tot] + parts],
-                              table=TABLE_NAMES[rel.table], row=row_name(ctx, rel.table, row),
+                              evidence=ctx.row_ev(parts + [tot]) + [ctx.cell_ev(c) for c in [tot] + parts],
+                              table=table_name(ctx.template, rel.table), row=row_name(ctx, rel.table, row),
                               facts={"table": rel.table, "row": row, "column": rel.total})
 
 
@@ -71,7 +64,7 @@ def _proven(ctx: CheckContext, relation: str, code: str) -> Iterator[Finding]:
         if u.proven != relation or u.start is None:
             continue
         table, _, row = u.key.partition(".")
-        where = TABLE_NAMES.get(table, table) + (f"“{row_name(ctx, table, row)}”行" if row else "")
+        where = table_name(ctx.template, table) + (f"“{row_name(ctx, table, row)}”行" if row else "")
         yield ctx.finding(code, variant="digits", where=where, reason=u.reason, run="".join(u.raw.split()),
                           evidence=[ctx.text_ev(u.start, u.end)], stated=None, expected=None,
                           facts={"table": table, "row": row or None, "proven_by_digits": True})
@@ -113,16 +106,16 @@ def column_total_matches_parts(ctx: CheckContext) -> Iterator[Finding]:
         for cols, stated, expected, cells in _one_per_problem(ctx, rel.table, broken):
             balanced = _total_restores_balance(ctx, rel.table, rel.total, cols[0].key, expected)
             yield ctx.finding("TB002", stated=stated, expected=expected, variant="and_balance" if balanced else None,
-                              evidence=_row_span(ctx, cells[:1]) + [ctx.cell_ev(c) for c in cells],
-                              table=TABLE_NAMES[rel.table], column=_columns_label(cols), parts_desc="（一）至（六）各项",
+                              evidence=ctx.row_ev(cells[:1]) + [ctx.cell_ev(c) for c in cells],
+                              table=table_name(ctx.template, rel.table), column=_columns_label(cols), parts_desc="（一）至（六）各项",
                               total_name="（七）总计",
                               facts={"table": rel.table, "row": rel.total, "column": cols[0].key,
                                      "columns": [c.key for c in cols], "explains_balance": balanced})
     for rel in _relations(ctx, "row_total", "table.column_sum"):
         for row, parts, tot in _broken_row_totals(ctx, rel):
             yield ctx.finding("TB002", stated=tot.value, expected=total(parts),
-                              evidence=_row_span(ctx, parts + [tot]) + [ctx.cell_ev(c) for c in [tot] + parts],
-                              table=TABLE_NAMES[rel.table], column=row_name(ctx, rel.table, row),
+                              evidence=ctx.row_ev(parts + [tot]) + [ctx.cell_ev(c) for c in [tot] + parts],
+                              table=table_name(ctx.template, rel.table), column=row_name(ctx, rel.table, row),
                               parts_desc="结果维持、结果纠正、其他结果、尚未审结", total_name="总计",
                               facts={"table": rel.table, "row": row, "column": rel.total})
 
@@ -149,7 +142,7 @@ def balance_holds(ctx: CheckContext) -> Iterator[Finding]:
         for cols, stated, expected, cells in _one_per_problem(ctx, rel.table, broken):
             left, right = cells[:len(rel.left)], cells[len(rel.left):len(rel.left) + len(rel.right)]
             yield ctx.finding("TB003", stated=stated, expected=expected,
-                              evidence=[ctx.cell_ev(c) for c in cells] + _row_span(ctx, right[:1]),
+                              evidence=[ctx.cell_ev(c) for c in cells] + ctx.row_ev(right[:1]),
                               column=_columns_label(cols), new=left[0].value, carried=left[1].value,
                               processed=right[0].value, forward=right[1].value,
                               facts={"table": rel.table, "row": "balance", "column": cols[0].key,
@@ -220,7 +213,7 @@ def labels_are_statutory(ctx: CheckContext) -> Iterator[Finding]:
 
 
 @rule(code="TB005", check="table.missing",
-      message="{what}：{reason}")
+      message="{what}：{reason}", options=("blank_cells",))
 def tables_are_complete(ctx: CheckContext) -> Iterator[Finding]:
     """法定统计表、行或单元格缺失、空白或无法读取。
 
@@ -235,7 +228,7 @@ def tables_are_complete(ctx: CheckContext) -> Iterator[Finding]:
             continue  # several unreadable cells of one row: one finding
         seen_rows.add((u.start, u.end, u.reason))
         parts = u.key.split(".", 1)
-        table = TABLE_NAMES.get(parts[0], parts[0])
+        table = table_name(ctx.template, parts[0])
         what = table + (f"“{row_name(ctx, parts[0], parts[1].rsplit('.', 1)[0] if parts[1].count('.') and parts[1].rsplit('.', 1)[1] in {c.key for c in ctx.template.tables[parts[0]].columns} else parts[1])}”" if len(parts) > 1 else "")
         ev = [ctx.text_ev(u.start, u.end)] if u.start is not None and u.end > u.start else []
         # digits the page ran together are our reading's doubt, not the report's defect: worth a look
@@ -258,7 +251,7 @@ def _short_rows(ctx: CheckContext) -> Iterator[Finding]:
         names = "、".join(f"“{row_name(ctx, table, u.key.split('.', 1)[1])}”" for u in rows[:3])
         names += f"等{len(rows)}行" if len(rows) > 3 else ""
         yield ctx.finding("TB005", evidence=[ctx.text_ev(u.start, u.end) for u in rows],
-                          what=f"{TABLE_NAMES.get(table, table)}{names}",
+                          what=f"{table_name(ctx.template, table)}{names}",
                           reason=f"{rows[0].reason if len(rows) == 1 else '各行数字都少于模板的栏数'}，"
                                  "有栏目空白，应填写数字（无则填0）",
                           facts={"table": table, "row": rows[0].key, "rows": len(rows), "kind": "blank"})
@@ -278,7 +271,7 @@ def _blank_regions(ctx: CheckContext) -> Iterator[Finding]:
         cells = [c for _, row_cells in rows for c in row_cells]
         cols = "、".join(col_name(ctx, table, c) for c in columns)
         names = "、".join(f"“{row_name(ctx, table, row)}”" for row, _ in rows[:3]) + (f"等{len(rows)}行" if len(rows) > 3 else "")
-        yield ctx.finding("TB005", evidence=_row_span(ctx, rows[0][1]) + [ctx.cell_ev(c) for c in cells],
-                          what=f"{TABLE_NAMES.get(table, table)}{names}",
+        yield ctx.finding("TB005", evidence=ctx.row_ev(rows[0][1]) + [ctx.cell_ev(c) for c in cells],
+                          what=f"{table_name(ctx.template, table)}{names}",
                           reason=f"“{cols}”栏为空或填“—”“/”，模板要求填写数字（无则填0）",
                           facts={"table": table, "row": rows[0][0], "rows": len(rows), "kind": "blank"})

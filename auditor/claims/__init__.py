@@ -10,4 +10,10 @@ def extract_claims(text: str, facts: ReportFacts, tables) -> list[Claim]:
     return extract(text, facts, tables)
 
 
-__all__ = ["Claim", "ReportFacts", "extract_claims"]
+def read_relations(text: str, claims, table_spans=()):
+    from .relations import read_relations as read
+
+    return read(text, claims, table_spans)
+
+
+__all__ = ["Claim", "ReportFacts", "extract_claims", "read_relations"]

@@ -14,6 +14,7 @@ import regex
 from .. import deadline
 from .lexicon import Lexicon, Metric, load_lexicon
 from .nlp import Ent, get_tagger
+from ..tables.model import TOLERANCE
 from .model import Claim, ReportFacts
 from .numbers import Quantity, find_quantities
 from .sentences import Sentence, split_sentences
@@ -523,7 +524,7 @@ def _second_classification(claims, top: _Open, c: Claim) -> bool:
     if not top.parts:
         return False
     last, new = _dimension(claims[top.parts[-1]]), _dimension(c)
-    done = abs(sum(claims[p].value for p in top.parts) - claims[top.total].value) < 1e-9
+    done = abs(sum(claims[p].value for p in top.parts) - claims[top.total].value) < TOLERANCE
     return done and last is not None and new is not None and last != new
 
 

@@ -1,11 +1,16 @@
-"""Report facts read from the narrative: title, agency, year, the 统计期限 sentence, 2019-only labels."""
+"""Report facts read from the narrative: title, agency, year, the 统计期限 sentence, 2019-only
+labels, and the years and dates the report states about itself (claims/years.py)."""
 from __future__ import annotations
+
+from dataclasses import replace
 
 import regex
 
 from ..errors import E904
 from ..template import load_template
 from .model import Period, ReportFacts, Span
+from .years import self_named_years, signature_dates, year_openings
+
 
 def _spaced(word: str) -> str:
     """A pattern for ``word`` wrapped or spaced anywhere inside (政府信⏎息公开, 政 府)."""
@@ -95,8 +100,13 @@ def read_facts(text: str, fmt: str | None = None) -> ReportFacts:
         from ..tables.reader import detect_format
 
         fmt = detect_format(text, year)
+    if period is not None:
+        ps, pe = (period.problem_start, period.problem_end) if period.problem_start is not None else (period.start, period.end)
+        period = replace(period, problem_quote=text[ps:pe],
+                         dates_quote=text[slice(*period.dates_span)] if period.dates_span else "")
     return ReportFacts(title=title, agency=agency, year=year, year_span=year_span, format=fmt,
-                       period=period, legacy_labels=_legacy_labels(text))
+                       period=period, legacy_labels=_legacy_labels(text), year_openings=year_openings(text),
+                       signature_dates=signature_dates(text), self_named=self_named_years(text))
 
 
 # Words no disclosure report or passage of one goes without (simplified and traditional), and few

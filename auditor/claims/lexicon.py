@@ -51,3 +51,17 @@ def load_lexicon() -> Lexicon:
     outcome = regex.compile("|".join(f"(?P<{k}>{v})(?:的|为)?\\d" for k, v in classes.items())) if classes else None
     return Lexicon(metrics, applicants, topics, tuple(data.get("words", ())), frozenset(data.get("table_units", ())),
                    outcome)
+
+
+def _compiled(value):
+    if isinstance(value, dict):
+        return {k: _compiled(v) for k, v in value.items()}
+    return regex.compile(value)
+
+
+@lru_cache(maxsize=None)
+def load_patterns(name: str) -> dict:
+    """``patterns/<name>.yaml``, every string compiled as a ``regex`` pattern (maps of them too);
+    ``.pattern`` gives a word list's text back."""
+    data = yaml.safe_load(resources.files(__package__).joinpath(f"patterns/{name}.yaml").read_text(encoding="utf-8"))
+    return {k: _compiled(v) for k, v in data.items()}

@@ -17,7 +17,6 @@ from importlib import resources
 from ..checks.finding import SEVERITIES, SEVERITY_RANK, CellEvidence, TextEvidence
 
 LEVEL_NAMES = {"high": "严重", "medium": "中等", "low": "轻微", "info": "提示"}
-TABLE_NAMES = {"active": "表二", "applications": "表三", "appeals": "表四"}
 
 
 @lru_cache(maxsize=None)
@@ -119,7 +118,7 @@ def _table(spec, report, marks) -> str:
         cells = [_table_cell(f"{spec.key}.{row.key}.{c.key}", report, marks) if c.key in spec.row_columns(row)
                  else '<td class="na">—</td>' for c in used]
         body.append(f'<tr><th class="label">{escape(row.full_label)}</th>{"".join(cells)}</tr>')
-    name = TABLE_NAMES.get(spec.key, spec.key)
+    name = spec.short_name or spec.key
     return (f'<section class="table" id="t-{escape(spec.key)}"><h2>{escape(name)}　{escape(spec.title)}</h2>'
             f'<div class="scroll"><table><thead><tr><th>项目</th>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div></section>')
@@ -140,12 +139,14 @@ def _template(report):
 
 
 def cell_label(template, table: str, row: str, column: str) -> str:
+    from ..template import table_name
+
     """表三 （七）总计 / 自然人 — the statutory labels of a canonical cell, or its keys if unknown."""
     try:
         spec = template.tables[table]
-        return f"{TABLE_NAMES.get(table, table)} {spec.row(row).full_label} / {spec.column(column).label}"
+        return f"{table_name(template, table)} {spec.row(row).full_label} / {spec.column(column).label}"
     except KeyError:
-        return f"{TABLE_NAMES.get(table, table)} {row} / {column}"
+        return f"{table_name(template, table)} {row} / {column}"
 
 
 def _finding_item(f, marked: set[str], template, page: int | None = None) -> str:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from ..baseline import SARIF_FINGERPRINT_KEY, apply_baseline
+from .baseline import SARIF_FINGERPRINT_KEY, apply_baseline
 from ..checks.finding import CellEvidence, TextEvidence
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -9,13 +9,11 @@ import math
 import re
 
 from ..checks.finding import SEVERITY_RANK, CellEvidence, Finding, TextEvidence
+from ..tables.model import TOLERANCE
+from ..template import load_template
 
-# Rows whose figures an inspector reads first: the intake, the balance terms and the totals.
-HEADLINE_ROWS = frozenset({"new_received", "carried_over", "total_processed", "carried_forward", "balance",
-                           "review", "litigation_direct", "litigation_after_review"})
 COLUMNS = frozenset({"natural_person", "commercial", "research", "social", "legal", "other_org", "total",
                      "upheld", "corrected", "other", "pending", "issued", "repealed", "in_force", "decisions", "amount"})
-CATEGORY_ROWS = frozenset({"granted", "partially_granted", "other.total"})
 APPROX_CUES = ("约", "近", "余", "左右", "多件", "多条", "超过", "以上", "逾", "大约", "接近")
 TEXT_CUES = {"cue_breakdown": ("其中", "分别", "包括"), "cue_total": ("共", "合计", "总计", "累计"),
              "cue_change": ("较上年", "同比", "增加", "减少", "增长", "下降"), "cue_percent": ("%", "％", "百分之", "比例"),
@@ -62,11 +60,12 @@ def _cell_of(finding: Finding) -> tuple[str, str, str]:
 def row_level(row: str) -> str:
     if not row:
         return "none"
-    if row in HEADLINE_ROWS:
+    template = load_template("2021")  # rows an inspector reads first, and the classes of outcome
+    if row in template.rows_at("headline"):
         return "headline"
     if "+" in row:
         return "combined"
-    if row in CATEGORY_ROWS or row.endswith(".*"):
+    if row in template.rows_at("category") or row.endswith(".*"):
         return "category"
     return "item" if "." in row else "category"
 
@@ -95,7 +94,7 @@ def numeric_features(finding: Finding) -> dict[str, float]:
         "expected_zero": float(e == 0),
         "stated_above": float(s > e),
         # closer than one unit of the stated last digit: rounding or truncation, not a wrong figure
-        "rounding_only": float(0 < diff < 10.0 ** -d - 1e-9),
+        "rounding_only": float(0 < diff < 10.0 ** -d - TOLERANCE),
     }
 
 

@@ -7,6 +7,8 @@ The one place severities are decided by hand: the rule registry takes its defaul
 Rules decide what is wrong and record the facts; they set no severity."""
 from __future__ import annotations
 
+from ..tables.model import TOLERANCE
+
 DEFAULTS = {
     "table.row_sum": "high", "table.column_sum": "high", "table.balance": "high",
     "table.label": "low", "table.missing": "low",
@@ -74,8 +76,8 @@ def rounding_only(stated: float, exact: float, decimals: int) -> bool:
     """The stated percentage is a rounding of ``exact`` at its precision, just not half-up:
     the truncation (33.8 for 33.86) or a tie resolved downwards (33.8 for 33.85)."""
     unit = 10.0 ** -decimals
-    truncated = int(exact / unit + 1e-9) * unit
-    return abs(stated - truncated) < unit / 1000 or abs(stated - exact) <= unit / 2 + 1e-9
+    truncated = int(exact / unit + TOLERANCE) * unit
+    return abs(stated - truncated) < unit / 1000 or abs(stated - exact) <= unit / 2 + TOLERANCE
 
 
 def finding_facts(finding) -> dict:

@@ -6,6 +6,8 @@ from functools import cached_property, lru_cache
 
 Number = int | float
 
+TOLERANCE = 1e-6  # two figures closer than this are equal (sums of cells, a claim and a cell, rounding steps)
+
 
 @dataclass(frozen=True)
 class Cell:

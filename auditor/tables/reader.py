@@ -19,13 +19,13 @@ from rapidfuzz import fuzz
 from ..template import RowSpec, TableSpec, Template
 from .digits import MAX_READINGS, TooManyReadings, readings
 from .locate import Region, _Folded, locate_folded
+from .model import TOLERANCE as TOL
 from .model import Cell, LabelMatch, StatutoryTables, Unreadable
 from .normalize import fold, fold_whole, fold_with_map
 from .tokens import NumTok, Run, tokenize
 
 LABEL_CUTOFF = 72.0  # partial_ratio (0-100) below which a label is "not found"
 MIN_BARE_LABEL = 4  # a label searched without its item number must be at least this long
-TOL = 1e-6
 # No cell of these tables comes near 10^15 (the largest are fees in 万元 and permits, 10^8 at most);
 # a longer figure is no statistic, and past 4,300 digits Python will not even convert it.
 # Glued rows (表三, several cells written together) are bounded by the digit splitter instead.

@@ -38,6 +38,7 @@ class TableSpec:
     title: str
     rows: tuple[RowSpec, ...]
     columns: tuple[ColumnSpec, ...]
+    short_name: str = ""  # 表二, 表三, 表四: how messages name the table
 
     def row(self, key: str) -> RowSpec:
         for r in self.rows:
@@ -89,6 +90,11 @@ class Template:
     relations: tuple[Relation, ...]
     headings: tuple[Heading, ...]
     legacy_labels: tuple[str, ...] = field(default=())
+    row_levels: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (headline | category, row keys)
+
+    def rows_at(self, *levels: str) -> frozenset[str]:
+        """Row keys (and group globs) at these levels of ``row_levels``."""
+        return frozenset(r for level in levels for r in dict(self.row_levels).get(level, ()))
 
     def cell_keys(self) -> list[str]:
         return [f"{t.key}.{r.key}.{c}" for t in self.tables.values() for r in t.rows for c in t.row_columns(r)]
@@ -109,7 +115,8 @@ def _table(key: str, data: dict) -> TableSpec:
                 columns=tuple(r.get("columns", ())))
         for r in data["rows"])
     cols = tuple(ColumnSpec(c["key"], c["label"]) for c in data.get("columns", ()))
-    return TableSpec(key=key, title=data.get("title", ""), rows=rows, columns=cols)
+    return TableSpec(key=key, title=data.get("title", ""), rows=rows, columns=cols,
+                     short_name=data.get("short_name", key))
 
 
 @lru_cache(maxsize=None)
@@ -138,4 +145,11 @@ def load_template(fmt: str = "2021") -> Template:
         for r in src["relations"])
     headings = tuple(Heading(h["key"], h["label"], tuple(h.get("variants", ()))) for h in src["section_headings"])
     return Template(format=data["format"], name=data["name"], tables=tables, relations=relations,
-                    headings=headings, legacy_labels=tuple(src.get("legacy_labels", ())))
+                    headings=headings, legacy_labels=tuple(src.get("legacy_labels", ())),
+                    row_levels=tuple((k, tuple(v)) for k, v in src.get("row_levels", {}).items()))
+
+
+def table_name(template: Template, table: str) -> str:
+    """表三 for ``applications``: the name messages give a table (its key if the format has none)."""
+    spec = template.tables.get(table)
+    return spec.short_name if spec is not None else table

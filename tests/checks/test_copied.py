@@ -1,8 +1,8 @@
-"""meta.copied: near-duplicate narrative paragraphs across a batch (auditor.similarity + the MT004 rule)."""
+"""meta.copied: near-duplicate narrative paragraphs across a batch (auditor.across.similarity + the MT004 rule)."""
 import random
 
 from auditor.pipeline import audit_text
-from auditor.similarity import THRESHOLD, CopyMatch, corpus_doc, find_copies, paragraphs
+from auditor.across.similarity import THRESHOLD, CopyMatch, corpus_doc, find_copies, paragraphs
 from reportkit import PHRASES, Spec, paragraph, report_text
 
 COPIED = ("依托政务服务便民热线和政务公开专区，为企业群众提供一号答一站式政策咨询服务5万余次，"
@@ -110,7 +110,7 @@ def test_findings_pointing_at_other_reports_render_in_every_format():
 
 
 def test_a_paragraph_in_more_reports_than_the_cap_is_shared_wording(monkeypatch):
-    import auditor.similarity as similarity
+    import auditor.across.similarity as similarity
 
     places = ["张店区", "淄川区", "博山区", "临淄区", "周村区", "桓台县"]
     docs = [_doc(f"r{i}", f"{p}行政审批服务局", 2023, COPIED)[0] for i, p in enumerate(places)]
@@ -124,7 +124,7 @@ def _reference_similar_sets(sets):
     """The candidate search written plainly: every pair of every small bucket of every band."""
     import numpy as np
 
-    import auditor.similarity as similarity
+    import auditor.across.similarity as similarity
 
     seeds = similarity._mix(np.arange(1, similarity.NUM_HASHES + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
     rows = similarity.NUM_HASHES // similarity.BANDS
@@ -148,7 +148,7 @@ def _reference_similar_sets(sets):
 def test_vectorised_candidate_search_matches_the_plain_one(monkeypatch):
     import numpy as np
 
-    import auditor.similarity as similarity
+    import auditor.across.similarity as similarity
 
     rng = np.random.default_rng(7)
     base = [rng.choice(2**40, size=int(rng.integers(16, 300)), replace=False).astype(np.uint64) for _ in range(40)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.baseline import apply_baseline, load_baseline
+from auditor.render.baseline import apply_baseline, load_baseline
 from auditor.checks import get_rules
 from auditor.checks.finding import CellEvidence, Finding, TextEvidence
 from auditor.errors import InputError

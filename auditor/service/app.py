@@ -5,7 +5,7 @@
 Limits come from ``ServerConfig`` (environment ``AUDITOR_*`` or ``create_app(config)``):
 body size (413), a per-request time limit (504) and a bounded number of audits at once (503).
 Every error is ``{"error": {"code", "message"}}`` with a Chinese message. The limits live in
-``server_limits``, the request/response models (the OpenAPI document) in ``server_models``.
+``service.limits``, the request/response models (the OpenAPI document) in ``service.models``.
 """
 from __future__ import annotations
 
@@ -22,16 +22,16 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import __version__, errors
-from .errors import AuditorError, InputError
-from .server_limits import (HTTP_MESSAGES, ApiError, BodyLimit, BodyTooLarge, Runner, ServerConfig, error_response,
+from .. import __version__, errors
+from ..errors import AuditorError, InputError
+from .limits import (HTTP_MESSAGES, ApiError, BodyLimit, BodyTooLarge, Runner, ServerConfig, error_response,
                             limit_malloc_arenas, too_large)
-from .server_models import (ERRORS, MULTIPART_FIELDS, MULTIPART_SCHEMA, AuditRequest, AuditResponse, Health,
+from .models import (ERRORS, MULTIPART_FIELDS, MULTIPART_SCHEMA, AuditRequest, AuditResponse, Health,
                             OutputFormat, RuleOut, clean, describe, request_schema)
 
 __all__ = ["create_app", "run_server", "ServerConfig", "AuditResponse"]
 
-log = logging.getLogger("auditor.server")
+log = logging.getLogger("auditor.service")
 WARM_UP_TEXT = ("示例单位2023年政府信息公开工作年度报告\n本年度报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。\n"
                 "一、总体情况\n2023年，本机关共收到政府信息公开申请1件，其中予以公开1件。\n")
 
@@ -56,8 +56,8 @@ class _Choice:
 
     def checked(self) -> "_Choice":
         """Every pattern names a rule (fail closed, as on the command line), else 422."""
-        from .checks.registry import patterns
-        from .errors import ConfigError
+        from ..checks.registry import patterns
+        from ..errors import ConfigError
 
         try:
             return _Choice(patterns(self.select) or None, patterns(self.ignore) or None, self.fail_on)
@@ -85,11 +85,11 @@ def _rendered(report, fmt: OutputFormat, include_text: bool, choice: _Choice) ->
 
 def _body(report, fmt: OutputFormat, include_text: bool, extra: dict) -> tuple[str, str]:
     if fmt is OutputFormat.html:
-        from .render.html import render_html
+        from ..render.html import render_html
 
         return render_html(report), "text/html; charset=utf-8"
     if fmt is OutputFormat.sarif:
-        from .render.sarif import render_sarif
+        from ..render.sarif import render_sarif
 
         return render_sarif(report), "application/sarif+json"
     d = {**report.to_dict(include_text=include_text), **extra}
@@ -101,7 +101,7 @@ def _body(report, fmt: OutputFormat, include_text: bool, extra: dict) -> tuple[s
 
 
 async def _json_job(request: Request):
-    from .pipeline import audit_bytes, audit_text
+    from ..pipeline import audit_bytes, audit_text
 
     body = await request.body()
     if not body.strip():
@@ -131,7 +131,7 @@ async def _field_bytes(value) -> bytes | None:
 
 
 async def _multipart_job(request: Request, config: ServerConfig):
-    from .pipeline import audit_bytes
+    from ..pipeline import audit_bytes
 
     form = await request.form(max_files=4, max_fields=16, max_part_size=config.max_body_bytes)
     try:
@@ -202,7 +202,7 @@ def _load_readers() -> None:
     import pypdfium2  # noqa: F401
     import selectolax.lexbor  # noqa: F401
 
-    from .render import html, sarif  # noqa: F401
+    from ..render import html, sarif  # noqa: F401
 
 
 def create_app(config: ServerConfig | dict | None = None) -> FastAPI:
@@ -212,11 +212,11 @@ def create_app(config: ServerConfig | dict | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        from .checks import get_rules
+        from ..checks import get_rules
 
         app.state.rules = [r.to_dict() for r in get_rules()]
         if config.warm_up:  # load the pipeline (jieba, spaCy, model) before the first request
-            from .pipeline import audit_text
+            from ..pipeline import audit_text
 
             try:
                 await runner.run(lambda: (_load_readers(), audit_text(WARM_UP_TEXT, filename="<warm-up>")))
@@ -244,7 +244,7 @@ def create_app(config: ServerConfig | dict | None = None) -> FastAPI:
     @app.get("/v1/checks", response_model=list[RuleOut], summary="列出全部检查规则")
     async def checks(request: Request):
         if not request.app.state.rules:
-            from .checks import get_rules
+            from ..checks import get_rules
 
             request.app.state.rules = [r.to_dict() for r in get_rules()]
         return request.app.state.rules

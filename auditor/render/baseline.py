@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from . import errors
-from .checks.finding import CellEvidence, Finding, TextEvidence
+from .. import errors
+from ..checks.finding import CellEvidence, Finding, TextEvidence
 
 SARIF_FINGERPRINT_KEY = "auditorFinding/v1"
 

@@ -158,7 +158,7 @@ TABLE_WORDS = ("第二十条第一项", "第二十条第五项", "第二十条�
 @lru_cache(maxsize=1)
 def template_texts() -> tuple[str, ...]:
     """Every heading, label and table word of both statutory formats, folded."""
-    from .template import load_template
+    from ..template import load_template
 
     texts: list[str] = list(TABLE_WORDS)
     for fmt in ("2021", "2019"):

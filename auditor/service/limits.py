@@ -16,8 +16,8 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
-from . import deadline, errors
-from .errors import ApiError
+from .. import deadline, errors
+from ..errors import ApiError
 
 
 @dataclass(frozen=True)
