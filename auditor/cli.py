@@ -64,14 +64,14 @@ def _one_shot():
 
 
 def _audit_stdin(previous: Optional[Path], settings: dict, chosen: dict):
-    from .errors import InputError
+    from . import errors
     from .ingest import document_from_bytes, read_document
     from .pipeline import audit_document, read_limits
 
     limits = read_limits(settings)
     data = sys.stdin.buffer.read(limits["max_bytes"] + 1)
     if len(data) > limits["max_bytes"]:
-        raise InputError(f"标准输入过大（超过 {limits['max_bytes']} 字节），拒绝处理。", code="E103")
+        raise errors.E103("stdin", limit=limits["max_bytes"])
     doc = document_from_bytes(data, filename="<stdin>", **limits)
     prev = read_document(previous, **limits) if previous else None
     return audit_document(doc, previous=prev, **chosen)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .errors import ConfigError
+from . import errors
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -66,23 +66,23 @@ def load_config(path: str | Path | None = None) -> dict[str, dict]:
     try:
         user = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"配置文件 {path} 无法读取：{exc}", code="E203") from exc
+        raise errors.E203(path=path, error=exc) from exc
     if Path(path).name == "pyproject.toml":
         user = user.get("tool", {}).get("auditor", {})
         path = f"{path} [tool.auditor]"
     decl = declarations()
     for section, values in _sections(user):
         if section not in decl:
-            raise ConfigError(f"配置文件 {path}：未知的配置节 [{section}]", code="E204")
+            raise errors.E204("section", path=path, section=section)
         for key, value in values.items():
             spec = decl[section].get(key)
             if spec is None:
-                raise ConfigError(f"配置文件 {path}：[{section}] 中未知的选项 {key}", code="E204")
+                raise errors.E204("option", path=path, section=section, key=key)
             if (not isinstance(value, _TYPES[spec["type"]]) or (spec["type"] == "int" and isinstance(value, bool))
                     or (spec["type"] == "list" and not all(isinstance(v, str) for v in value))):
-                raise ConfigError(f"配置文件 {path}：[{section}] {key} 应为 {spec['type']}，实为 {value!r}", code="E205")
+                raise errors.E205("type", path=path, section=section, key=key, type=spec["type"], value=value)
             if "choices" in spec and value not in spec["choices"]:
-                raise ConfigError(f"配置文件 {path}：[{section}] {key} 只能取 {spec['choices']}", code="E205")
+                raise errors.E205("choice", path=path, section=section, key=key, choices=spec["choices"])
             config[section][key] = value
     return config
 
@@ -93,7 +93,7 @@ def _sections(data: dict, prefix: str = ""):
     if prefix and scalars:
         yield prefix, scalars
     elif scalars:
-        raise ConfigError(f"配置项 {', '.join(scalars)} 必须写在配置节内", code="E204")
+        raise errors.E204("outside_section", keys=", ".join(scalars))
     for k, v in data.items():
         if isinstance(v, dict):
             yield from _sections(v, f"{prefix}.{k}" if prefix else k)

@@ -14,12 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .errors import AuditorError
-
-
-class DeadlineExceeded(AuditorError):
-    code = "E504"
-
+from .errors import E504, DeadlineExceeded  # noqa: F401 - DeadlineExceeded re-exported: the stages catch it here
 
 _local = threading.local()
 
@@ -39,4 +34,4 @@ def within(seconds: float | None) -> Iterator[None]:
 def check() -> None:
     at = getattr(_local, "at", None)
     if at is not None and time.monotonic() > at:
-        raise DeadlineExceeded("审核超过时限，已停止。")
+        raise E504("deadline")

@@ -1,4 +1,5 @@
-"""Generate docs/checks.md from the rule registry (the docs are built from the rules, never by hand)."""
+"""Generate docs/checks.md from the rule registry and docs/errors.md from the error catalog
+(the docs are built from the rules and the table, never by hand)."""
 from __future__ import annotations
 
 import inspect
@@ -37,10 +38,50 @@ def checks_markdown() -> str:
     return "".join(out)
 
 
+ERRORS_HEADER = """# Errors
+
+Generated from the catalog in `auditor/errors.py` by `python -m auditor.docs` — do not edit by hand.
+Codes are stable and never reused. `auditor audit` prints `错误：<file>：[code] message` and exits with
+the status below; `auditor batch` records a file's error as a row of `reports.csv` and goes on; the
+HTTP service answers `{"error": {"code", "message"}}` with the HTTP status below. Messages are
+templates: `{field}` is filled at the raise site.
+
+| code | kind | exception | exit | HTTP | summary |
+|---|---|---|---|---|---|
+"""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def errors_markdown() -> str:
+    from .errors import CATALOG, KINDS, RAISED_BY
+
+    entries = sorted(CATALOG.values(), key=lambda c: c.code)
+    out = [ERRORS_HEADER]
+    for c in entries:
+        cls = c.cls.__name__ if c.cls else ("ApiError" if c.http else "Failure（batch）")
+        out.append(f"| {c.code} | {c.kind} | {cls} | {c.exit if c.exit is not None else '—'} | "
+                   f"{c.http if c.http is not None else '—'} | {c.summary} |\n")
+    out.append("\nKinds: " + "; ".join(f"`{k}` {v}" for k, v in KINDS.items()) + ".\n")
+    for c in entries:
+        out.append(f"\n## {c.code} — {c.summary}\n\n")
+        if c.raised_by != "auditor":
+            out.append(f"*{RAISED_BY[c.raised_by]}*\n\n")
+        if c.messages:
+            out.append("| message | template |\n|---|---|\n")
+        out += [f"| `{name}` | {_cell(template)} |\n" for name, template in c.messages.items()]
+    return "".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     target = Path(argv[0] if argv else "docs/checks.md")
     target.write_text(checks_markdown(), encoding="utf-8")
     print(f"wrote {target}")
+    errors = target.with_name("errors.md")
+    errors.write_text(errors_markdown(), encoding="utf-8")
+    print(f"wrote {errors}")
     return 0
 
 

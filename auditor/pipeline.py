@@ -8,9 +8,9 @@ from pathlib import Path
 from . import __version__, deadline
 from .checks import CheckContext, run_checks, select
 from .checks.finding import SEVERITY_RANK
-from .claims.facts import NOT_A_REPORT, not_a_report, read_facts
+from .claims.facts import not_a_report, read_facts
 from .config import defaults, option
-from .errors import InputError
+from .errors import E114, E904
 from .ingest.document import Document
 from .report import Report
 from .tables.reader import read_tables
@@ -25,13 +25,12 @@ def analyse(doc: Document, config: dict | None = None, require_report: bool = Fa
 
     config = config or defaults()
     if len(doc.text) > option(config, "limits", "max_text_chars"):
-        raise InputError(f"正文过长（{len(doc.text)}字符，上限{option(config, 'limits', 'max_text_chars')}），不予审核",
-                         code="E114")
+        raise E114("analysis", chars=len(doc.text), limit=option(config, "limits", "max_text_chars"))
     deadline.check()
     facts = read_facts(doc.text)
     why = not_a_report(doc.text, facts) if require_report else None
     if why:
-        raise InputError(why, code=NOT_A_REPORT)
+        raise E904()
     template = load_template(facts.format)
     tables = read_tables(doc.text, template)
     deadline.check()

@@ -357,7 +357,6 @@ def test_the_audit_pass_reads_the_scan_pass_copy_not_the_file(tmp_path):
 
 def test_a_worker_dying_between_tasks_blames_none_and_one_that_never_runs_a_task_fails_in_the_end(tmp_path):
     from auditor.batch.engines import _MAX_BREAKS, LocalEngine
-    from auditor.batch.tasks import E_CRASH
     from batchkit import always_die, die_once
 
     tasks_ = [(str(tmp_path / f"m{i}"), i) for i in range(6)]
@@ -365,7 +364,7 @@ def test_a_worker_dying_between_tasks_blames_none_and_one_that_never_runs_a_task
         got = list(eng.run(die_once, tasks_, lambda task, failure: failure))
         assert sorted(got) == list(range(6))  # every task ran again on a new worker and succeeded
         failures = list(eng.run(always_die, ["x", "y"], lambda task, failure: (task, failure.code)))
-        assert sorted(failures) == [("x", E_CRASH), ("y", E_CRASH)]
+        assert sorted(failures) == [("x", "E902"), ("y", "E902")]
         assert list(eng.run(die_once, [(str(tmp_path / "m0"), "still working")], None)) == ["still working"]
     assert _MAX_BREAKS >= 2
 
@@ -384,6 +383,30 @@ def test_a_task_goes_to_the_worker_that_ran_the_one_it_follows():
         assert len(set(pid.values())) == 2  # and both workers busy
         plain = dict(eng.run(whose, order, None))
     assert sorted(plain) == sorted(order)
+
+
+def test_a_worker_waits_rather_than_take_the_task_that_follows_another_workers_last():
+    """The policy behind the test above, without processes: at the end of a batch, where all that
+    waits follows another worker's task, an idle worker waits for that worker to take it (it has
+    last year's analysis) instead of auditing next year's report without it; that flaked the test
+    above whenever one worker ran out of chains first."""
+    from collections import deque
+
+    from auditor.batch.engines import LocalEngine, _Slot, _Worker
+
+    eng = LocalEngine(2, timeout=30)
+    w0, w1 = _Worker(0, None, None, last="c2023"), _Worker(1, None, None, last="d2022")
+    eng._workers = [w0, w1]
+    follows = {"d2023": "d2022", "d2024": "d2023", "e2020": None, "x": "y", "y": "x"}
+    chain = lambda t: (t, follows[t])  # noqa: E731
+    ahead = deque([_Slot(1, "d2023"), _Slot(2, "d2024")])
+    assert eng._next_for(w0, ahead, chain) is None and [s.task for s in ahead] == ["d2023", "d2024"]
+    assert eng._next_for(w1, ahead, chain).task == "d2023" and w1.last == "d2023"
+    ahead.append(_Slot(3, "e2020"))
+    assert eng._next_for(w0, ahead, chain).task == "e2020"  # a report that follows none: anyone's
+    assert eng._next_for(w1, ahead, chain).task == "d2024"
+    cycle = deque([_Slot(4, "x"), _Slot(5, "y")])  # follows no worker: never left waiting
+    assert eng._next_for(w0, cycle, chain).task == "x"
 
 
 def test_a_run_abandoned_midway_leaves_nothing_for_the_next():

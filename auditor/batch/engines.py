@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 
-from .tasks import E_INTERNAL, Failure, crash_failure, preload, set_start_hook, timeout_failure
+from .. import errors
+from .tasks import Failure, crash_failure, preload, set_start_hook, timeout_failure
 
 HARD_GRACE = 10.0
 _POLL = 0.2
@@ -200,6 +201,8 @@ class LocalEngine:
                 if not ahead:
                     return
                 slot = self._next_for(w, ahead, chain)
+                if slot is None:
+                    break  # what waits here follows other workers' tasks: they take it next
                 w.queue.append(slot)
                 try:
                     w.conn.send((fn, slot.key, slot.task))
@@ -207,16 +210,24 @@ class LocalEngine:
                     w.gone = True
                     break
 
-    def _next_for(self, w: _Worker, ahead: deque, chain: Callable | None) -> _Slot:
+    def _next_for(self, w: _Worker, ahead: deque, chain: Callable | None) -> _Slot | None:
         """The first task that follows ``w``'s last one; else the first that follows neither another
-        worker's last one (theirs to take) nor a task still waiting here; else the first task."""
+        worker's last one (theirs to take) nor a task still waiting here; else None when a task
+        waiting here follows another worker's last one: that worker takes it next (``_fill`` asks
+        every worker), and ``w`` waits rather than audit next year's report without the analysis
+        of last year's, which the other worker has or is making (at the end of a batch, where the
+        stream holds nothing else). Only tasks that follow no worker at all (a cycle) go to ``w``."""
         if chain is None:
             return ahead.popleft()
         links = [chain(slot.task) for slot in ahead]
         pick = next((i for i, (_, after) in enumerate(links) if w.last is not None and after == w.last), None)
         if pick is None:
-            held = {o.last for o in self._workers if o is not w} | {own for own, _ in links}
-            pick = next((i for i, (_, after) in enumerate(links) if after is None or after not in held), 0)
+            others = {o.last for o in self._workers if o is not w}
+            held = others | {own for own, _ in links}
+            pick = next((i for i, (_, after) in enumerate(links) if after is None or after not in held), None)
+            if pick is None and any(after in others for _, after in links):
+                return None
+        pick = pick or 0
         slot = ahead[pick]
         del ahead[pick]
         w.last = chain(slot.task)[0]
@@ -255,7 +266,7 @@ class LocalEngine:
                 key, result, error = w.conn.recv()
                 slot = w.queue.popleft()
                 assert slot.key == key, "a worker answers its tasks in order"
-                yield result if error is None else fail(slot.task, Failure(E_INTERNAL, f"内部错误：{error}"))
+                yield result if error is None else fail(slot.task, Failure.of(errors.E900, error=error))
         except (EOFError, OSError):
             w.gone = True  # the worker died: _replace sees to its tasks
 
@@ -345,7 +356,7 @@ class DaskEngine:
                     exc = fut.exception() if fut.status == "error" else None
                     killed = exc is not None and type(exc).__name__ == "KilledWorker"
                     yield fail(task, crash_failure() if killed or exc is None else
-                               Failure(E_INTERNAL, f"内部错误：{type(exc).__name__}: {exc}"))
+                               Failure.of(errors.E900, error=f"{type(exc).__name__}: {exc}"))
             now = time.monotonic()
             for fut in [f for f, (_, t) in inflight.items() if now - t > self.timeout + self.grace]:
                 fut.cancel()  # a thread cannot be stopped; its result is abandoned

@@ -16,15 +16,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import errors
 from ..across.similarity import CopyMatch, CorpusDoc
-
-E_INTERNAL, E_TIMEOUT, E_CRASH, E_MEMORY, E_NOT_REPORT = "E900", "E901", "E902", "E903", "E904"
+from ..errors import Code
 
 
 @dataclass(frozen=True)
 class Failure:
     code: str
     message: str  # Chinese, for reports.csv
+
+    @classmethod
+    def of(cls, entry: Code, variant: str | None = None, /, **fields) -> Failure:
+        """The row for a catalogued code: ``Failure.of(errors.E901, seconds=120)``."""
+        return cls(entry.code, entry.message(variant, **fields))
 
 
 @dataclass(frozen=True)
@@ -78,11 +83,11 @@ class _Timeout(BaseException):
 
 
 def timeout_failure(seconds: float) -> Failure:
-    return Failure(E_TIMEOUT, f"处理超时（超过{seconds:g}秒），已放弃该文件")
+    return Failure.of(errors.E901, seconds=seconds)
 
 
 def crash_failure() -> Failure:
-    return Failure(E_CRASH, "处理该文件时工作进程异常退出（可能是内存耗尽或解析库崩溃）")
+    return Failure.of(errors.E902)
 
 
 def _raise_timeout(signum, frame):
@@ -128,9 +133,9 @@ def _guarded(work, timeout: float):
     except AuditorError as exc:
         return None, Failure(exc.code, exc.message)
     except MemoryError:
-        return None, Failure(E_MEMORY, "处理该文件时内存不足，已放弃")
+        return None, Failure.of(errors.E903)
     except Exception as exc:  # noqa: BLE001 - a bad file is an error row, never the end of the batch
-        return None, Failure(E_INTERNAL, f"内部错误：{type(exc).__name__}: {exc}")
+        return None, Failure.of(errors.E900, error=f"{type(exc).__name__}: {exc}")
 
 
 _READY = False
@@ -174,7 +179,7 @@ def scan(task: ScanTask) -> ScanResult:
         facts = read_facts(doc.text)
         why = not_a_report(doc.text, facts)
         if why:
-            return ScanResult(task.path, doc.meta.sha256, failure=Failure(E_NOT_REPORT, why))
+            return ScanResult(task.path, doc.meta.sha256, failure=Failure(errors.E904.code, why))
         if task.cache_dir:
             remember_document(task.cache_dir, doc)
         year = year_of(facts.year, task.path)

@@ -115,7 +115,7 @@ def patterns(values: list[str] | None) -> list[str]:
     and read as a clean report)."""
     import difflib
 
-    from ..errors import ConfigError
+    from ..errors import E200
 
     out = [p.strip() for v in (values or []) for p in v.split(",") if p.strip()]
     rules = get_rules()
@@ -124,7 +124,7 @@ def patterns(values: list[str] | None) -> list[str]:
             names = sorted({r.code for r in rules} | {r.check for r in rules} | {g for r in rules for g in r.groups})
             near = difflib.get_close_matches(p, names, n=3, cutoff=0.5)
             hint = f"，是否想用：{'、'.join(near)}" if near else "；可用 auditor checks 查看全部检查"
-            raise ConfigError(f"未知的检查“{p}”{hint}")
+            raise E200(pattern=p, hint=hint)
     return out
 
 

@@ -229,104 +229,163 @@ def extract(text: str, facts: ReportFacts, tables) -> list[Claim]:
             for s, qs in zip(sentences, per_sentence)]
     tagged = _tag_sentences(sentences, per_sentence, idxs)
     claims: list[Claim] = []
-    carry_app: Claim | None = None  # the paragraph's current applications claim (for applicant inheritance)
-    carry_para = -1
-    para_topics: set[str] = set()
-    section_topics: set[str] = set()  # what the current （二）依申请公开情况 heading is about
+    context = _Context()
     for si, s in enumerate(sentences):
         deadline.check()
-        qs = per_sentence[si]
+        topics = context.topics(lex, s)
+        if per_sentence[si]:
+            _sentence_claims(claims, text, lex, sentences, si, per_sentence[si], idxs[si], tagged[si], topics, context)
+    return _assign_groups(claims)
+
+
+class _Context:
+    """What a sentence inherits from those before it: its paragraph's applications claim (an
+    applicant's count after it is a part of it) and the subject of its paragraph and section."""
+
+    def __init__(self) -> None:
+        self.app: Claim | None = None  # the paragraph's current applications claim
+        self.para = -1
+        self.para_topics: set[str] = set()
+        self.section_topics: set[str] = set()  # what the current （二）依申请公开情况 heading is about
+
+    def topics(self, lex: Lexicon, s: Sentence) -> set[str]:
+        """The sentence's topics, with those it inherits; moves the context on to it."""
         heading = _HEADING.match(s.compact)
-        if s.paragraph != carry_para or heading:  # （四）平台建设 run into one line
-            carry_app, carry_para, para_topics = None, s.paragraph, set()
+        if s.paragraph != self.para or heading:  # （四）平台建设 run into one line
+            self.app, self.para, self.para_topics = None, s.paragraph, set()
         topics = _sentence_topics(lex, s)
         if heading:
-            section_topics = topics & {"applications", "appeals"}
+            self.section_topics = topics & {"applications", "appeals"}
         if not topics & {"applications", "appeals", "other"} and not _OTHER_SUBJECT.search(s.compact):
             # 本年度办理完结51件。 continues the subject of its paragraph, else of its section
-            topics |= para_topics or section_topics
-        para_topics = topics & {"applications", "appeals"} or para_topics
-        if not qs:
-            continue
-        appeals_group: str | None = None
-        idx, ents = idxs[si], tagged[si]
-        first_in_sentence = len(claims)
-        opens: list[_Open] = []
-        outcome_at = [m.start() for m in _OUTCOME.finditer(s.compact)] or _proposal_outcomes(lex, s, qs, idx)
-        for k, q in enumerate(qs):
-            ci, cj = idx[k]
-            prev_end = idx[k - 1][1] if k else 0
-            next_start = idx[k + 1][0] if k + 1 < len(qs) else len(s.compact)
-            lb, rb = _clause_bounds(s, ci, cj, prev_end, next_start)
-            left, right = s.compact[lb:ci], s.compact[cj:rb]
-            appeal_terms = list(_APPEAL_TERMS.finditer(left + right))
-            if appeal_terms:
-                appeals_group = "review" if "复议" in appeal_terms[-1].group() else "litigation"
-            metric_key, candidates, qualifiers = None, (), []
-            qa, qb = max(lb, ci - 24), cj
-            role = "plain"
-            if q.kind == "percent":
-                role = "share"
-            elif _DELTA.search(left) and (_DELTA_CTX.search(left + right) or _DELTA_CTX.search(s.compact[:ci])):
-                role = "delta"
-                qualifiers.append("较上年")
-                qualifiers.append("减少" if _DECREASE.search(left) else "增加")
-            clause = left + right
-            countable = role == "plain" and q.kind == "count" and q.unit in lex.table_units
-            found = _find_metric(lex, ents, lb, ci, cj, rb, clause, topics, q.unit) if countable else None
-            applicant = _applicant(ents, lb, rb) if "applications" in topics and countable else None
-            if applicant and _every_applicant(ents, s.compact, _coordinated_start(s, lb, prev_end), rb):
-                applicant = None
-            if found:
-                m, a, b, side = found
-                metric_key = m.key
-                if side == "left":
-                    qa = a
-                else:
-                    qb = b
-                candidates = _candidates(m, applicant[0] if applicant else None, appeals_group)
-                if _CHANNEL.search(left):
-                    candidates = ()
-                    qualifiers.append("渠道")
-                if applicant and applicant[1] < ci:
-                    qa = min(qa, applicant[1])
-            elif applicant and role == "plain" and carry_app is not None:
-                metric_key = carry_app.metric
-                if applicant[1] < ci:
-                    qa = applicant[1]
-                else:
-                    qb = applicant[2]
-                candidates = tuple(_with_column(c, applicant[0]) for c in carry_app.candidates
-                                   if c.startswith("applications:") and "@" not in c)
-            elif applicant and role == "plain" and q.kind == "count" and _APPLIED.search(clause):
-                # 申请人中，自然人提出50件 with no figure before it: the applications received
-                metric_key = "new_received"
-                if applicant[1] < ci:
-                    qa = applicant[1]
-                candidates = _candidates(lex.metric(metric_key), applicant[0], None)
-            if applicant:
-                qualifiers.append(applicant[0])
-            if _ALL.search(clause):
-                qualifiers.append("全部")
-            if _TOTAL_HINT.search(left):
-                qualifiers.append("共")
-            start, end = s.to_text(qa, qb)
-            start = min(start, q.start)
-            end = max(end, q.end)
-            claim = Claim(start=start, end=end, quote=text[start:end], metric=metric_key, value=q.value,
-                          low=q.low, high=q.high, unit=q.unit, approx=q.approx, sentence=(s.start, s.end),
-                          number=(q.start, q.end), qualifiers=tuple(qualifiers), kind=q.kind, decimals=q.decimals,
-                          candidates=candidates, role=role,
-                          extra={"rows": _base_rows(found[0]) if found else (), "ci": ci, "cj": cj, "si": si,
-                                 "para": s.paragraph})
-            claims.append(claim)
-            if found and found[0].key in _HEADLINE_APPLICATION_METRICS and not applicant:
-                carry_app = claim
-            _structure(claims, opens, s, k, qs, idx, outcome_at, first_in_sentence, sentences, si)
-        for o in opens:
-            _close(claims, o)
-        _category_list(claims, first_in_sentence, s)
-    return _assign_groups(claims)
+            topics |= self.para_topics or self.section_topics
+        self.para_topics = topics & {"applications", "appeals"} or self.para_topics
+        return topics
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """The clause of one quantity, in the sentence's compact text: ``lb:rb`` around the number
+    ``ci:cj``; ``prev_end`` is where the previous quantity of the sentence ends."""
+
+    lb: int
+    ci: int
+    cj: int
+    rb: int
+    prev_end: int
+    left: str
+    right: str
+
+
+def _clause(s: Sentence, idx, k: int) -> _Clause:
+    ci, cj = idx[k]
+    prev_end = idx[k - 1][1] if k else 0
+    next_start = idx[k + 1][0] if k + 1 < len(idx) else len(s.compact)
+    lb, rb = _clause_bounds(s, ci, cj, prev_end, next_start)
+    return _Clause(lb, ci, cj, rb, prev_end, s.compact[lb:ci], s.compact[cj:rb])
+
+
+def _sentence_claims(claims: list[Claim], text: str, lex: Lexicon, sentences: list[Sentence], si: int,
+                     qs: list[Quantity], idx, ents, topics: set[str], context: _Context) -> None:
+    """The claims of one sentence's quantities, and the structures (breakdowns, outcome and
+    category lists) between them, appended to ``claims``."""
+    s = sentences[si]
+    appeals_group: str | None = None
+    first_in_sentence = len(claims)
+    opens: list[_Open] = []
+    outcome_at = [m.start() for m in _OUTCOME.finditer(s.compact)] or _proposal_outcomes(lex, s, qs, idx)
+    for k, q in enumerate(qs):
+        cl = _clause(s, idx, k)
+        appeal_terms = list(_APPEAL_TERMS.finditer(cl.left + cl.right))
+        if appeal_terms:
+            appeals_group = "review" if "复议" in appeal_terms[-1].group() else "litigation"
+        claim, found, applicant = _claim(text, lex, s, si, q, cl, ents, topics, appeals_group, context.app)
+        claims.append(claim)
+        if found and found[0].key in _HEADLINE_APPLICATION_METRICS and not applicant:
+            context.app = claim
+        _structure(claims, opens, s, k, qs, idx, outcome_at, first_in_sentence, sentences, si)
+    for o in opens:
+        _close(claims, o)
+    _category_list(claims, first_in_sentence, s)
+
+
+def _claim(text: str, lex: Lexicon, s: Sentence, si: int, q: Quantity, cl: _Clause, ents, topics: set[str],
+           appeals_group: str | None, carry_app: Claim | None):
+    """(claim, the metric found in its clause or None, its applicant or None) for quantity ``q``."""
+    qualifiers: list[str] = []
+    role = _role(q, s, cl, qualifiers)
+    clause = cl.left + cl.right
+    countable = role == "plain" and q.kind == "count" and q.unit in lex.table_units
+    found = _find_metric(lex, ents, cl.lb, cl.ci, cl.cj, cl.rb, clause, topics, q.unit) if countable else None
+    applicant = _applicant(ents, cl.lb, cl.rb) if "applications" in topics and countable else None
+    if applicant and _every_applicant(ents, s.compact, _coordinated_start(s, cl.lb, cl.prev_end), cl.rb):
+        applicant = None
+    metric_key, candidates, qa, qb = _attribution(lex, q, cl, role, found, applicant, appeals_group, carry_app,
+                                                  qualifiers)
+    if applicant:
+        qualifiers.append(applicant[0])
+    if _ALL.search(clause):
+        qualifiers.append("全部")
+    if _TOTAL_HINT.search(cl.left):
+        qualifiers.append("共")
+    start, end = s.to_text(qa, qb)
+    start = min(start, q.start)
+    end = max(end, q.end)
+    claim = Claim(start=start, end=end, quote=text[start:end], metric=metric_key, value=q.value,
+                  low=q.low, high=q.high, unit=q.unit, approx=q.approx, sentence=(s.start, s.end),
+                  number=(q.start, q.end), qualifiers=tuple(qualifiers), kind=q.kind, decimals=q.decimals,
+                  candidates=candidates, role=role,
+                  extra={"rows": _base_rows(found[0]) if found else (), "ci": cl.ci, "cj": cl.cj, "si": si,
+                         "para": s.paragraph})
+    return claim, found, applicant
+
+
+def _role(q: Quantity, s: Sentence, cl: _Clause, qualifiers: list[str]) -> str:
+    """``share`` (a percent), ``delta`` (较上年增加3件: its qualifiers added) or ``plain``."""
+    if q.kind == "percent":
+        return "share"
+    if _DELTA.search(cl.left) and (_DELTA_CTX.search(cl.left + cl.right) or _DELTA_CTX.search(s.compact[:cl.ci])):
+        qualifiers.append("较上年")
+        qualifiers.append("减少" if _DECREASE.search(cl.left) else "增加")
+        return "delta"
+    return "plain"
+
+
+def _attribution(lex: Lexicon, q: Quantity, cl: _Clause, role: str, found, applicant, appeals_group: str | None,
+                 carry_app: Claim | None, qualifiers: list[str]):
+    """(metric, candidate table cells, quote start, quote end) of a quantity: from the metric
+    named in its clause, else from the paragraph's applications claim its applicant splits,
+    else an applicant's own count of applications."""
+    metric_key, candidates = None, ()
+    qa, qb = max(cl.lb, cl.ci - 24), cl.cj
+    if found:
+        m, a, b, side = found
+        metric_key = m.key
+        if side == "left":
+            qa = a
+        else:
+            qb = b
+        candidates = _candidates(m, applicant[0] if applicant else None, appeals_group)
+        if _CHANNEL.search(cl.left):
+            candidates = ()
+            qualifiers.append("渠道")
+        if applicant and applicant[1] < cl.ci:
+            qa = min(qa, applicant[1])
+    elif applicant and role == "plain" and carry_app is not None:
+        metric_key = carry_app.metric
+        if applicant[1] < cl.ci:
+            qa = applicant[1]
+        else:
+            qb = applicant[2]
+        candidates = tuple(_with_column(c, applicant[0]) for c in carry_app.candidates
+                           if c.startswith("applications:") and "@" not in c)
+    elif applicant and role == "plain" and q.kind == "count" and _APPLIED.search(cl.left + cl.right):
+        # 申请人中，自然人提出50件 with no figure before it: the applications received
+        metric_key = "new_received"
+        if applicant[1] < cl.ci:
+            qa = applicant[1]
+        candidates = _candidates(lex.metric(metric_key), applicant[0], None)
+    return metric_key, candidates, qa, qb
 
 
 def _base_rows(m: Metric) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import regex
 
+from ..errors import E904
 from ..template import load_template
 from .model import Period, ReportFacts, Span
 from .years import self_named_years, signature_dates, year_openings
@@ -111,7 +112,6 @@ def read_facts(text: str, fmt: str | None = None) -> ReportFacts:
 # Words no disclosure report or passage of one goes without (simplified and traditional), and few
 # other documents use: 政府信息, 信息公开, 政务公开, 主动公开, 依申请, 予以公开, 行政复议.
 _REPORT_WORDS = regex.compile(r"政府信息|信息公[开開]|政[务務]公[开開]|主[动動]公[开開]|依申[请請]|予以公[开開]|行政[复復][议議]")
-NOT_A_REPORT = "E904"
 
 
 def not_a_report(text: str, facts: ReportFacts) -> str | None:
@@ -119,4 +119,4 @@ def not_a_report(text: str, facts: ReportFacts) -> str | None:
     HTTP service and ``batch`` (which skips such a file before pairing and copy detection)."""
     if facts.year is not None or _REPORT_WORDS.search(text):
         return None
-    return "未识别为政府信息公开工作年度报告（没有报告年度，也没有“政府信息”“信息公开”“依申请”等字样），不予审核"
+    return E904.message()

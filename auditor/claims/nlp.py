@@ -16,6 +16,7 @@ import io
 import logging
 import re
 import sys
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -43,34 +44,60 @@ def domain_dictionary() -> bytes:
     return "".join(f"{w} {f}\n" for w, f in lines.items()).encode("utf-8")
 
 
+_JIEBA_LOCK = threading.Lock()
+
+
 def _import_jieba():
-    """``import jieba`` without the pkg_resources it would import (~0.2 s) only to locate its
-    default dictionary, which it then opens by path instead. The global import lock keeps other
-    threads from importing pkg_resources meanwhile."""
-    import _imp
+    """``import jieba`` without the pkg_resources that its ``_compat`` module imports (0.1–0.2 s of
+    cold start) only to locate jieba's general dictionary, which the auditor never loads: without
+    it, jieba opens its files by path. ``jieba._compat`` is loaded first with an ``__import__`` of
+    its own that refuses pkg_resources; the rest of the process sees no difference (no entry of
+    ``sys.modules`` is patched, no import lock is held, a later ``import pkg_resources`` works)."""
+    with _JIEBA_LOCK:
+        if "jieba" not in sys.modules and "jieba._compat" not in sys.modules:
+            _load_jieba_compat()
+        import jieba
 
-    _imp.acquire_lock()
-    try:
-        if "jieba" in sys.modules or "pkg_resources" in sys.modules:
-            import jieba
-
-            return jieba
-        sys.modules["pkg_resources"] = None  # makes ``import pkg_resources`` raise ImportError
-        try:
-            import jieba
-        finally:
-            if sys.modules.get("pkg_resources", 0) is None:
-                del sys.modules["pkg_resources"]
+        if not hasattr(jieba, "_compat") and "jieba._compat" in sys.modules:
+            jieba._compat = sys.modules["jieba._compat"]  # as the import system binds a submodule it loads
         return jieba
-    finally:
-        _imp.release_lock()
 
 
-def _jieba_tokenizer():
+def _load_jieba_compat() -> None:
+    import builtins
+    import importlib.util
+    from pathlib import Path
+
+    package = importlib.util.find_spec("jieba")
+    if package is None or not package.submodule_search_locations:
+        return  # no jieba: ``import jieba`` says so
+    path = Path(next(iter(package.submodule_search_locations))) / "_compat.py"
+    spec = importlib.util.spec_from_file_location("jieba._compat", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        return  # another layout: import jieba as it is
+    real_import = builtins.__import__
+
+    def without_pkg_resources(name, globals=None, locals=None, fromlist=(), level=0):
+        if name == "pkg_resources" and level == 0:
+            raise ImportError("auditor: jieba does not need pkg_resources to open its files")
+        return real_import(name, globals, locals, fromlist, level)
+
+    module = importlib.util.module_from_spec(spec)
+    module.__builtins__ = {**vars(builtins), "__import__": without_pkg_resources}
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[spec.name]
+        raise
+
+
+def _jieba_tokenizer(dictionary: bytes):
+    """A jieba tokenizer whose only dictionary is ``dictionary`` (``word freq`` lines)."""
     jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
-    buf = io.BytesIO(domain_dictionary())
+    buf = io.BytesIO(dictionary)
     buf.name = "auditor-domain.dict"
     tk.FREQ, tk.total = tk.gen_pfdict(buf)
     tk.initialized = True  # never load the general dictionary
@@ -78,17 +105,21 @@ def _jieba_tokenizer():
 
 
 class DomainJiebaTokenizer:
-    """jieba (domain dictionary, no HMM) producing spaCy Docs."""
+    """jieba (domain dictionary, no HMM) producing spaCy Docs. Its settings, the dictionary and
+    whether jieba guesses unknown words (HMM), round-trip through ``to_bytes``/``from_bytes`` and
+    ``to_disk``/``from_disk``, so ``nlp.to_disk`` and ``spacy.load`` give the same segmenter."""
 
-    def __init__(self, vocab):
+    def __init__(self, vocab, dictionary: bytes | None = None, hmm: bool = False):
         from spacy.tokens import Doc
 
         self.vocab = vocab
         self._doc = Doc
-        self._jieba = _jieba_tokenizer()
+        self.dictionary = domain_dictionary() if dictionary is None else bytes(dictionary)
+        self.hmm = hmm
+        self._jieba = _jieba_tokenizer(self.dictionary)
 
     def __call__(self, text: str):
-        words = [w for w in self._jieba.cut(text, HMM=False) if w]
+        words = [w for w in self._jieba.cut(text, HMM=self.hmm) if w]
         spaces = [False] * len(words)
         return self._doc(self.vocab, words=words, spaces=spaces)
 
@@ -96,17 +127,28 @@ class DomainJiebaTokenizer:
         for t in texts:
             yield self(t)
 
-    def to_bytes(self, **_):
-        return b""
+    def to_bytes(self, **_) -> bytes:
+        import srsly
 
-    def from_bytes(self, _data, **_):
+        return srsly.msgpack_dumps({"dictionary": self.dictionary, "hmm": self.hmm})
+
+    def from_bytes(self, data: bytes, **_) -> DomainJiebaTokenizer:
+        import srsly
+
+        settings = srsly.msgpack_loads(data)
+        self.dictionary, self.hmm = bytes(settings["dictionary"]), bool(settings["hmm"])
+        self._jieba = _jieba_tokenizer(self.dictionary)
         return self
 
-    def to_disk(self, _path, **_):
-        return None
+    def to_disk(self, path, **_) -> None:
+        from pathlib import Path
 
-    def from_disk(self, _path, **_):
-        return self
+        Path(path).write_bytes(self.to_bytes())
+
+    def from_disk(self, path, **_) -> DomainJiebaTokenizer:
+        from pathlib import Path
+
+        return self.from_bytes(Path(path).read_bytes())
 
 
 def _register() -> None:

@@ -787,176 +787,228 @@ def find_quantities(text: str, kinds: frozenset[str] | None = None, offset: int 
     """
     if not text:
         return []
-    n = len(text)
-    blocked = [m.span() for m in _BLOCK_RE.finditer(text) if m.end() > m.start()]
-    ids = _ascii_id_spans(text)
-    if ids:
-        blocked = sorted(blocked + ids)
-    nb = len(blocked)
-    bi = 0
-    quotes = [m.span() for m in _QUOTE_RE.finditer(text)]
+    out = _Scan(text).run()
+    return [_make_quantity(c, text, offset) for c in out if kinds is None or c.kind in kinds]
 
-    out: list[_Cand] = []
-    skip_until = 0
-    last_end = 0
-    pos = 0
-    for m in _CORE_RE.finditer(text):
-        s, e = m.span()
-        if s < pos or s < skip_until:
-            continue  # inside the tail of the previous quantity, or an excluded span
-        pos = e
-        group = _CORE_GROUPS[m.lastindex]
-        # hard-blocked spans (ids, phones after keywords, titles, …)
-        while bi < nb and blocked[bi][1] <= s:
-            bi += 1
-        if bi < nb and blocked[bi][0] < e:
-            continue
-        raw = m.group()
-        c: _Cand | None = None
-        if group == "num":
-            if s >= 2 and text[s - 1] in ".．" and text[s - 2] in _DIGIT_CHARS:
-                continue  # "2.3.4": a version or section number
-            if e - s > _MAX_INT_DIGITS + 4 and len(
-                    raw.translate(_FULLWIDTH).split(".")[0].replace(",", "")) > _MAX_INT_DIGITS:
-                continue  # an ID, not a quantity
-            j = e
-            while j < n and text[j] in _SPACES:
-                j += 1
-            nxt = text[j] if j < n else ""
-            if nxt in _DIGIT_BLOCK_NEXT or e - s == 11:
-                bm = _DIGIT_BLOCK_RE.match(text, s)
-                if bm is not None:
-                    skip_until = bm.end()
-                    continue
-            k = s
-            while k > 0 and text[k - 1] in _SPACES:
-                k -= 1
-            pc = text[k - 1] if k > 0 else ""
-            if pc == "第":
-                continue  # 第3, 第 711 号: an ordinal
-            if pc in _PREFIX_LAST:
-                pre, pstart = _prefix_before(text, s, last_end)
+
+def _number_value(raw: str) -> tuple[Decimal, int]:
+    """(value, decimals as written) of an Arabic number core with a decimal point or full-width
+    digits (``_Scan._number`` reads a plain integer itself)."""
+    return _dec(raw), len(raw.translate(_FULLWIDTH).partition(".")[2])
+
+
+def _chinese_percent(pcn: str) -> tuple[Decimal, int] | None:
+    """(value, decimals) of the numeral of 百分之三十点五, or None when it is malformed."""
+    intpart, _, frac = pcn.partition("点")
+    iv = parse_chinese_numeral(intpart)
+    if iv is None:
+        return None
+    fv = "".join(str(_CN_DIGITS[ch]) for ch in frac)
+    return (Decimal(f"{iv}.{fv}") if fv else Decimal(iv)), len(fv)
+
+
+def _not_a_vague_order(text: str, s: int, raw: str) -> bool:
+    """Is the 上百/数十 at ``s`` no vague order (网上百余条, 人数十人)? Then its numeral is read alone."""
+    head = raw[0]
+    prev = text[s - 1] if s > 0 else ""
+    return bool((head == "上" and prev and prev not in _FEW_SHANG_PREV and _HAN_RE.match(prev))
+                or (head == "数" and prev in _FEW_SHU_PREV_BLOCK))
+
+
+def _vague_order(raw: str, s: int, e: int, pstart: int, pre: str | None) -> _Cand:
+    """上百, 数十, 几千: a range from its base (上: up to twice, 数/几: two to nine and more times)."""
+    base = Decimal(_FEW_BASE[raw[1:]])
+    if raw[0] == "上":
+        v, lo, hi = base, base, base * 2
+    else:
+        v, lo, hi = base * 2, base * 2, base * 9 + (base - 1)
+    return _Cand(pstart, e, s, e, v, lo, hi, None, None, None, "number", 0, True, pre, raw[0], None, raw)
+
+
+def _chinese_numeral(raw: str, s: int, e: int, pstart: int, pre: str | None) -> _Cand | None:
+    """A Chinese numeral run: 两三 (a range), 十二, 一千一百一十三; None for a year spelling or 零."""
+    digits_only = not any(ch in _CN_SMALL or ch in _CN_BIG for ch in raw)
+    if digits_only and len(raw) == 2:
+        a_, b_ = _CN_DIGITS[raw[0]], _CN_DIGITS[raw[1]]
+        if not 0 < a_ < b_ <= a_ + 2:
+            return None
+        return _Cand(pstart, e, s, e, Decimal(a_ + b_) / 2, Decimal(a_), Decimal(b_),
+                     None, None, None, "number", 0, True, pre, raw, None, raw)
+    if digits_only and len(raw) > 2:
+        return None  # 二〇二三 (a year spelling)
+    if raw in ("零", "〇"):
+        return None
+    iv = parse_chinese_numeral(raw)
+    if iv is None:
+        return None
+    v = Decimal(iv)
+    return _Cand(pstart, e, s, e, v, v, v, None, None, None, "number", 0, True, pre, None, None, raw)
+
+
+class _Scan:
+    """One pass of ``find_quantities`` over a text: each number core (Arabic, percent, Chinese)
+    is read into a candidate, then placed against the previous one (ranges, date runs).
+    ``pos`` is where the last core's tail ended, ``skip_until`` the end of a digit block to
+    skip, ``last_end`` the end of the last quantity kept (a prefix never reaches before it)."""
+
+    __slots__ = ("blocked", "last_end", "n", "out", "pos", "quotes", "skip_until", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text, self.n = text, len(text)
+        blocked = [m.span() for m in _BLOCK_RE.finditer(text) if m.end() > m.start()]
+        ids = _ascii_id_spans(text)
+        if ids:
+            blocked = sorted(blocked + ids)
+        self.blocked = blocked
+        self.quotes = [m.span() for m in _QUOTE_RE.finditer(text)]
+        self.out: list[_Cand] = []
+        self.skip_until = self.last_end = self.pos = 0
+
+    def run(self) -> list[_Cand]:
+        number, percent, chinese, place = self._number, self._percent, self._chinese, self._place
+        blocked, bi, nb = self.blocked, 0, len(self.blocked)
+        for m in _CORE_RE.finditer(self.text):
+            s, e = m.span()
+            if s < self.pos or s < self.skip_until:
+                continue  # inside the tail of the previous quantity, or an excluded span
+            self.pos = e
+            while bi < nb and blocked[bi][1] <= s:
+                bi += 1
+            if bi < nb and blocked[bi][0] < e:
+                continue  # hard-blocked spans (ids, phones after keywords, titles, …)
+            group = _CORE_GROUPS[m.lastindex]
+            if group == "num":
+                c = number(m.group(), s, e)
+            elif group == "pct":
+                c = percent(s, e)
             else:
-                pre, pstart = None, s
-            tail = nxt != "" and (nxt in _TAIL_FIRST or (nxt in "\r\n" and _has_tail(text, e, n)))
-            if raw.isascii() and "." not in raw:
-                v = Decimal(raw.replace(",", "")) if "," in raw else Decimal(raw)
-                dec = 0
-            else:
-                v = _dec(raw)
-                dec = len(raw.translate(_FULLWIDTH).partition(".")[2])
-            if pre is None and not tail:
-                # the common case: a bare number (table cell, list marker, …)
-                if quotes and _in_spans(quotes, s, e):
-                    continue  # “12345”, “1+N”: slogans and hotline numbers in quotes
-                if (e - s > 1 or pc in _OPEN_BRACKETS or (e < n and text[e] in ".．、")) and \
-                        not _bare_ok(text, s, e, raw, pc):
-                    continue
-                c = _new_cand(_Cand)
-                c.start = c.nstart = s
-                c.end = c.nend = e
-                c.value = c.low = c.high = v
-                c.decimals = dec
-                c.raw = raw
-                if out and out[-1].pending:
-                    out.pop()
-                out.append(c)
-                last_end = e
-                continue
-            c = _Cand(pstart, e, s, e, v, v, v, None, None, None, "number", dec, False,
-                      pre, None, None, raw)
-            c = _build_tail(text, c, _TAIL_RE.match(text, e) if tail else None, False)
-            if c is None:
-                continue
-            if c.kind != "stop" and c.unit is None and not c.pre and not c.internal \
-                    and not c.suf:
-                if (quotes and _in_spans(quotes, s, e)) or not _bare_ok(text, s, e, raw, pc):
-                    continue
-        elif group == "pct":
-            pm = _PCT_TAIL_RE.match(text, e)
-            if pm is None:
-                continue
-            pre, pstart = _prefix_before(text, s, last_end)
-            pcn, parab, suf = pm.groups()
-            nstart, nend = pm.span(1) if pcn else pm.span(2)
-            if pcn:
-                intpart, _, frac = pcn.partition("点")
-                iv = parse_chinese_numeral(intpart)
-                if iv is None:
-                    continue
-                fv = "".join(str(_CN_DIGITS[ch]) for ch in frac)
-                v = Decimal(f"{iv}.{fv}") if fv else Decimal(iv)
-                dec = len(fv)
-            else:
-                v = _dec(parab)
-                dec = len(parab.translate(_FULLWIDTH).partition(".")[2])
-            c = _Cand(pstart, pm.end(), nstart, nend, v, v, v, None, "%", "%", "percent", dec,
-                      pcn is not None, pre, None, suf, pm.group())
-            marks = [(pstart, pre)] if pre else []
-            if suf:
-                marks.append((pm.start(3), suf))
-            if marks:
-                c.approx = min(marks)[1]
-                _apply_markers(c)
-            pos = max(pos, c.end)
-            c.is_cn = False  # 百分之 already marks it as a quantity
+                c = chinese(group, m.group(), s, e)
+            if c is not None:
+                place(c)
+        out = self.out
+        if out and out[-1].pending:
+            out.pop()
+        return out
+
+    def _number(self, raw: str, s: int, e: int) -> _Cand | None:
+        """Arabic digits: a bare number is kept at once (the common case); one with a prefix or
+        a tail (unit, multiplier, marker) is returned to be placed."""
+        text, n = self.text, self.n
+        if s >= 2 and text[s - 1] in ".．" and text[s - 2] in _DIGIT_CHARS:
+            return None  # "2.3.4": a version or section number
+        if e - s > _MAX_INT_DIGITS + 4 and len(raw.translate(_FULLWIDTH).split(".")[0].replace(",", "")) > _MAX_INT_DIGITS:
+            return None  # an ID, not a quantity
+        j = e
+        while j < n and text[j] in _SPACES:
+            j += 1
+        nxt = text[j] if j < n else ""
+        if nxt in _DIGIT_BLOCK_NEXT or e - s == 11:
+            bm = _DIGIT_BLOCK_RE.match(text, s)
+            if bm is not None:
+                self.skip_until = bm.end()
+                return None
+        k = s
+        while k > 0 and text[k - 1] in _SPACES:
+            k -= 1
+        pc = text[k - 1] if k > 0 else ""
+        if pc == "第":
+            return None  # 第3, 第 711 号: an ordinal
+        pre, pstart = _prefix_before(text, s, self.last_end) if pc in _PREFIX_LAST else (None, s)
+        tail = nxt != "" and (nxt in _TAIL_FIRST or (nxt in "\r\n" and _has_tail(text, e, n)))
+        if raw.isascii() and "." not in raw:  # the common case, inline: a bare integer
+            v, dec = (Decimal(raw.replace(",", "")) if "," in raw else Decimal(raw)), 0
         else:
-            if group == "few":
-                head = raw[0]
-                prev = text[s - 1] if s > 0 else ""
-                if (head == "上" and prev and prev not in _FEW_SHANG_PREV
-                        and _HAN_RE.match(prev)) or (head == "数" and prev in _FEW_SHU_PREV_BLOCK):
-                    # not 上百/数十 here (网上百余条, 人数十人): read the numeral after it
-                    cm = _CN_RUN_RE.match(text, s + 1)
-                    if cm is None:
-                        continue
-                    s, e, raw, group = cm.start(), cm.end(), cm.group(), "cn"
-                    pos = e
-            if not _has_tail(text, e, n):
-                # a Chinese numeral needs a unit, unless it opens a range (三至五件)
-                if group == "few" or _RANGE_SEP_RE.match(text, e) is None:
-                    continue
-            pre, pstart = _prefix_before(text, s, last_end)
-            if group == "few":
-                base = Decimal(_FEW_BASE[raw[1:]])
-                if raw[0] == "上":
-                    v, lo, hi = base, base, base * 2
-                else:
-                    v, lo, hi = base * 2, base * 2, base * 9 + (base - 1)
-                c = _Cand(pstart, e, s, e, v, lo, hi, None, None, None, "number", 0, True,
-                          pre, raw[0], None, raw)
-            else:
-                digits_only = not any(ch in _CN_SMALL or ch in _CN_BIG for ch in raw)
-                if digits_only and len(raw) == 2:
-                    a_, b_ = _CN_DIGITS[raw[0]], _CN_DIGITS[raw[1]]
-                    if not 0 < a_ < b_ <= a_ + 2:
-                        continue
-                    c = _Cand(pstart, e, s, e, Decimal(a_ + b_) / 2, Decimal(a_), Decimal(b_),
-                              None, None, None, "number", 0, True, pre, raw, None, raw)
-                elif digits_only and len(raw) > 2:
-                    continue  # 二〇二三 (a year spelling)
-                else:
-                    if raw in ("零", "〇"):
-                        continue
-                    iv = parse_chinese_numeral(raw)
-                    if iv is None:
-                        continue
-                    v = Decimal(iv)
-                    c = _Cand(pstart, e, s, e, v, v, v, None, None, None, "number", 0, True,
-                              pre, None, None, raw)
-            leading_unit = raw[0] in "百千万亿佰仟"
-            c = _build_tail(text, c, _TAIL_RE.match(text, e), group == "few")
-            if c is None:
-                continue
-            if leading_unit and group == "cn" and c.internal is None:
-                continue  # 千家万户, 万家: a bare leading 百/千/万 is not a count
-            if c.kind != "stop" and _after_di(text, c.nstart if not c.pre else c.start):
-                continue
-            if c.kind != "stop" and c.unit is None:
-                c.pending = True  # may open a range; dropped otherwise
-        # ---- ranges and date runs, against the previous candidate
-        if c.end > pos:
-            pos = c.end
+            v, dec = _number_value(raw)
+        if pre is None and not tail:
+            self._bare(raw, s, e, v, dec, pc)
+            return None
+        c = _build_tail(text, _Cand(pstart, e, s, e, v, v, v, None, None, None, "number", dec, False,
+                                    pre, None, None, raw), _TAIL_RE.match(text, e) if tail else None, False)
+        if c is not None and c.kind != "stop" and c.unit is None and not c.pre and not c.internal and not c.suf:
+            if (self.quotes and _in_spans(self.quotes, s, e)) or not _bare_ok(text, s, e, raw, pc):
+                return None
+        return c
+
+    def _bare(self, raw: str, s: int, e: int, v: Decimal, dec: int, pc: str) -> None:
+        """Keep a bare number (table cell, list marker, …) unless it is a slogan, a code or a marker."""
+        text, quotes = self.text, self.quotes
+        if quotes and _in_spans(quotes, s, e):
+            return  # “12345”, “1+N”: slogans and hotline numbers in quotes
+        if (e - s > 1 or pc in _OPEN_BRACKETS or (e < self.n and text[e] in ".．、")) and \
+                not _bare_ok(text, s, e, raw, pc):
+            return
+        c = _new_cand(_Cand)
+        c.start = c.nstart = s
+        c.end = c.nend = e
+        c.value = c.low = c.high = v
+        c.decimals = dec
+        c.raw = raw
+        out = self.out
+        if out and out[-1].pending:
+            out.pop()
+        out.append(c)
+        self.last_end = e
+
+    def _percent(self, s: int, e: int) -> _Cand | None:
+        """百分之三十, 百分之（12.5）, with their prefix and suffix markers."""
+        text = self.text
+        pm = _PCT_TAIL_RE.match(text, e)
+        if pm is None:
+            return None
+        pre, pstart = _prefix_before(text, s, self.last_end)
+        pcn, parab, suf = pm.groups()
+        nstart, nend = pm.span(1) if pcn else pm.span(2)
+        if pcn:
+            read = _chinese_percent(pcn)
+            if read is None:
+                return None
+            v, dec = read
+        else:
+            v, dec = _dec(parab), len(parab.translate(_FULLWIDTH).partition(".")[2])
+        c = _Cand(pstart, pm.end(), nstart, nend, v, v, v, None, "%", "%", "percent", dec,
+                  pcn is not None, pre, None, suf, pm.group())
+        marks = [(pstart, pre)] if pre else []
+        if suf:
+            marks.append((pm.start(3), suf))
+        if marks:
+            c.approx = min(marks)[1]
+            _apply_markers(c)
+        self.pos = max(self.pos, c.end)
+        c.is_cn = False  # 百分之 already marks it as a quantity
+        return c
+
+    def _chinese(self, group: str, raw: str, s: int, e: int) -> _Cand | None:
+        """A Chinese numeral (``cn``) or a vague order (``few``: 上百, 数十), with its tail."""
+        text = self.text
+        if group == "few" and _not_a_vague_order(text, s, raw):
+            cm = _CN_RUN_RE.match(text, s + 1)  # read the numeral after 上/数
+            if cm is None:
+                return None
+            s, e, raw, group = cm.start(), cm.end(), cm.group(), "cn"
+            self.pos = e
+        if not _has_tail(text, e, self.n) and (group == "few" or _RANGE_SEP_RE.match(text, e) is None):
+            return None  # a Chinese numeral needs a unit, unless it opens a range (三至五件)
+        pre, pstart = _prefix_before(text, s, self.last_end)
+        c = _vague_order(raw, s, e, pstart, pre) if group == "few" else _chinese_numeral(raw, s, e, pstart, pre)
+        if c is None:
+            return None
+        c = _build_tail(text, c, _TAIL_RE.match(text, e), group == "few")
+        if c is None:
+            return None
+        if raw[0] in "百千万亿佰仟" and group == "cn" and c.internal is None:
+            return None  # 千家万户, 万家: a bare leading 百/千/万 is not a count
+        if c.kind != "stop" and _after_di(text, c.nstart if not c.pre else c.start):
+            return None
+        if c.kind != "stop" and c.unit is None:
+            c.pending = True  # may open a range; dropped otherwise
+        return c
+
+    def _place(self, c: _Cand) -> None:
+        """Place ``c`` after the previous candidate: merge a range (3至5件), drop the number a date
+        run opens (1-3月), drop a pending numeral that opened nothing; then keep ``c``."""
+        text, out = self.text, self.out
+        if c.end > self.pos:
+            self.pos = c.end
         prev_c = out[-1] if out else None
         if prev_c is not None and 0 < c.start - prev_c.end <= 6 and \
                 text[prev_c.end:c.start].strip(_SPACES) in _RANGE_SEPS:
@@ -968,19 +1020,16 @@ def find_quantities(text: str, kinds: frozenset[str] | None = None, offset: int 
                 r = _try_merge(text, prev_c, c)
                 if r is not None:
                     out.pop()
-                    if not r.is_cn or _cn_ok(text, r, quotes):
+                    if not r.is_cn or _cn_ok(text, r, self.quotes):
                         out.append(r)
-                        last_end = r.end
-                    continue
+                        self.last_end = r.end
+                    return
         if prev_c is not None and prev_c.pending:
             out.pop()
         if c.kind == "stop":
-            last_end = max(last_end, c.end)
-            continue
-        if c.is_cn and not c.pending and not _cn_ok(text, c, quotes):
-            continue
+            self.last_end = max(self.last_end, c.end)
+            return
+        if c.is_cn and not c.pending and not _cn_ok(text, c, self.quotes):
+            return
         out.append(c)
-        last_end = c.end
-    if out and out[-1].pending:
-        out.pop()
-    return [_make_quantity(c, text, offset) for c in out if kinds is None or c.kind in kinds]
+        self.last_end = c.end

@@ -9,23 +9,8 @@ Public API::
 The kind is detected from magic bytes first (``%PDF``; a zip holding ``word/document.xml``;
 markup starting with ``<html``/``<!DOCTYPE``/``<table``/...), then from the extension.
 Every failure on bad input raises :class:`auditor.errors.InputError` with a Chinese message
-and a stable code:
-
-====  ==========================================================
-E101  空文件 / 没有内容
-E102  二进制或无法识别的文件（图片、压缩包、RTF……）
-E103  文件过大（超过 ``max_bytes``）
-E104  PDF 损坏或被截断
-E105  DOCX 损坏
-E106  DOCX 解压后过大（疑似压缩炸弹）
-E107  HTML 中没有可读正文
-E108  无法识别文字编码
-E109  PDF 无文本层（可能为扫描件）
-E110  PDF 已加密
-E111  文件不存在或无法读取
-E112  旧版 Word/WPS 二进制格式（.doc/.wps），不支持
-E113  PDF 文字无法解码（字体缺少 Unicode 映射）
-====  ==========================================================
+and a stable code from the catalog in ``auditor/errors.py`` (E101–E120, listed in
+``docs/errors.md``).
 
 Heavy libraries (selectolax, python-docx, pypdfium2, charset-normalizer) are imported
 only when a file of that kind is read.
@@ -36,6 +21,7 @@ import os
 import re
 from pathlib import Path
 
+from auditor import errors
 from auditor.errors import InputError
 from auditor.ingest.document import Block, Document, DocumentMeta, RawCell, RawTable
 from auditor.ingest.text import DEFAULT_MAX_CHARS, MAX_TEXT_CHARS, document_from_plain_text, sha256_hex
@@ -108,31 +94,32 @@ def detect_kind(data: bytes, filename: str = "") -> str:
         return "docx"  # confirmed (or refused) by the DOCX reader
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         if ext == ".docx":
-            raise InputError(
-                "DOCX 文件已加密（受密码保护）或不是有效的 DOCX，无法读取。", code="E105"
-            )
-        raise InputError(
-            "这是旧版 Word/WPS 二进制格式（.doc/.wps），暂不支持；请另存为 DOCX 或 PDF 后再提交。",
-            code="E112",
-        )
+            raise errors.E105("encrypted")
+        raise errors.E112()
     for sig, name in _BINARY_SIGNATURES:
         if name and data.startswith(sig):
-            raise InputError(f"文件是{name}，不是文本、HTML、DOCX 或 PDF，无法审查。", code="E102")
+            raise errors.E102("binary_kind", name=name)
     if _looks_html(data):
         return "html"
     if ext == ".pdf":
-        raise InputError("文件扩展名为 .pdf，但内容不是 PDF（缺少 %PDF 文件头），可能已损坏。", code="E104")
+        raise errors.E104("not_pdf")
     if ext == ".docx":
-        raise InputError("文件扩展名为 .docx，但内容不是 DOCX（不是 zip 压缩包），可能已损坏。", code="E105")
+        raise errors.E105("not_docx")
     if ext in _HTML_EXT and b"<" in _strip_bom_head(data):
         return "html"  # an .html file without a single tag is read as plain text
     return "text"
 
 
 def _wrap(kind: str, exc: Exception) -> InputError:
-    code = {"pdf": "E104", "docx": "E105", "html": "E107", "text": "E102"}.get(kind, "E102")
-    label = {"pdf": "PDF", "docx": "DOCX", "html": "HTML", "text": "文本"}.get(kind, "文件")
-    return InputError(f"{label} 文件无法解析（{type(exc).__name__}: {exc}）。", code=code)
+    """A reader's own exception, as the code of its kind: "PDF 文件无法解析（…）"."""
+    error = f"{type(exc).__name__}: {exc}"
+    if kind == "pdf":
+        return errors.E104("unparsable", error=error)
+    if kind == "docx":
+        return errors.E105("unparsable", error=error)
+    if kind == "html":
+        return errors.E107("unparsable", error=error)
+    return errors.E102("unparsable", error=error)
 
 
 def document_from_bytes(
@@ -143,15 +130,13 @@ def document_from_bytes(
     A DOCX, HTML or PDF file stops being read past ``max_chars`` characters of text (E114), as the
     analysis would refuse it anyway: what is never built takes no memory."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise InputError("输入不是字节数据。", code="E102")
+        raise errors.E102("not_bytes")
     data = bytes(data)
     filename = shown_name(filename)
     if len(data) == 0:
-        raise InputError("文件是空的（0 字节）。", code="E101")
+        raise errors.E101("empty_bytes")
     if len(data) > max_bytes:
-        raise InputError(
-            f"文件过大（{len(data)} 字节，上限 {max_bytes} 字节），拒绝处理。", code="E103"
-        )
+        raise errors.E103("file", size=len(data), limit=max_bytes)
     kind = detect_kind(data, filename)
     digest = sha256_hex(data)
     try:
@@ -165,10 +150,8 @@ def document_from_bytes(
             zf = inspect_zip(data)
             if not is_docx_zip(zf):
                 if os.path.splitext(filename)[1].lower() == ".docx":
-                    raise InputError("DOCX 文件损坏（压缩包中缺少 word/document.xml）。", code="E105")
-                raise InputError(
-                    "文件是 zip 压缩包但不是 Word 文档（DOCX），无法审查。", code="E102"
-                )
+                    raise errors.E105("no_document")
+                raise errors.E102("zip_not_docx")
             return parse_docx(data, source=filename, sha256=digest, max_chars=max_chars)
         if kind == "html":
             from auditor.ingest.html import parse_html
@@ -185,7 +168,7 @@ def document_from_bytes(
     except RecursionError as exc:
         raise _wrap(kind, exc) from None
     except MemoryError:
-        raise InputError("文件过于复杂，处理时内存不足，拒绝处理。", code="E103") from None
+        raise errors.E103("memory") from None
     except Exception as exc:  # never let a parser's own exception escape for bad input
         raise _wrap(kind, exc) from None
 
@@ -214,31 +197,29 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
     try:
         size = p.stat().st_size
     except FileNotFoundError:
-        raise InputError(f"文件不存在：{p}", code="E111") from None
+        raise errors.E111("missing", path=p) from None
     except OSError as exc:
-        raise InputError(f"无法读取文件：{p}（{exc.strerror or exc}）", code="E111") from None
+        raise errors.E111("unreadable", path=p, reason=exc.strerror or exc) from None
     if p.is_dir():
-        raise InputError(f"这是一个目录，不是文件：{p}", code="E111")
+        raise errors.E111("directory", path=p)
     if size > max_bytes:
-        raise InputError(f"文件过大（{size} 字节，上限 {max_bytes} 字节），拒绝处理。", code="E103")
+        raise errors.E103("file", size=size, limit=max_bytes)
     try:
         with p.open("rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
-        raise InputError(f"无法读取文件：{p}（{exc.strerror or exc}）", code="E111") from None
+        raise errors.E111("unreadable", path=p, reason=exc.strerror or exc) from None
     return document_from_bytes(data, filename=shown_name(p), max_bytes=max_bytes, max_chars=max_chars)
 
 
 def document_from_text(text: str, *, source: str = "<text>") -> Document:
     """A Document for text already decoded (normalized like every other kind)."""
     if not isinstance(text, str):
-        raise InputError("输入不是文本字符串。", code="E102")
+        raise errors.E102("not_str")
     if len(text) > MAX_TEXT_CHARS:
-        raise InputError(
-            f"文本过长（{len(text)} 个字符，上限 {MAX_TEXT_CHARS}），拒绝处理。", code="E103"
-        )
+        raise errors.E103("text", chars=len(text), limit=MAX_TEXT_CHARS)
     if not text.strip():
-        raise InputError("文本是空的。", code="E101")
+        raise errors.E101("empty_text")
     data = text.encode("utf-8", errors="surrogatepass")
     warnings = []
     lone = len(_LONE_SURROGATE.findall(text))

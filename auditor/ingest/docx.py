@@ -22,7 +22,7 @@ import io
 import zipfile
 from typing import Any
 
-from auditor import deadline
+from auditor import deadline, errors
 from auditor.errors import InputError
 from auditor.ingest.document import Document, DocumentMeta
 from auditor.ingest.text import DEFAULT_MAX_CHARS, CellSpec, DocBuilder, clean_inline, is_cjk, join_fragments
@@ -48,33 +48,22 @@ _SKIP_SUBTREES = frozenset(
 )
 
 
-def _zip_error(msg: str) -> InputError:
-    return InputError(msg, code="E105")
-
-
 def inspect_zip(data: bytes) -> zipfile.ZipFile:
     """Open the zip and check its directory for bombs. Raises E105/E106."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError) as exc:
-        raise _zip_error(f"DOCX 文件损坏（不是完整的 zip 压缩包：{exc}）。") from None
+        raise errors.E105("bad_zip", error=exc) from None
     if len(infos) > MAX_ENTRIES:
-        raise InputError(f"DOCX 内含 {len(infos)} 个文件，疑似压缩炸弹，拒绝处理。", code="E106")
+        raise errors.E106("entries", count=len(infos))
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(1, info.compress_size):
-            raise InputError(
-                f"DOCX 内的 {info.filename} 解压后 {info.file_size} 字节，压缩比超过 {MAX_RATIO} 倍，"
-                "疑似压缩炸弹，拒绝处理。",
-                code="E106",
-            )
+            raise errors.E106("ratio", name=info.filename, size=info.file_size, ratio=MAX_RATIO)
     if total > MAX_UNCOMPRESSED:
-        raise InputError(
-            f"DOCX 解压后共 {total} 字节，超过上限 {MAX_UNCOMPRESSED} 字节（疑似压缩炸弹），拒绝处理。",
-            code="E106",
-        )
+        raise errors.E106("total", total=total, limit=MAX_UNCOMPRESSED)
     return zf
 
 
@@ -279,9 +268,7 @@ class _Numbering:
             if token in out:
                 lv = k - 1
                 n = counters.get(lv, levels.get(lv, {}).get("start", 1))
-                fmt = levels.get(lv, {}).get("fmt", "decimal")
-                if lv < ilvl and levels.get(ilvl, {}).get("fmt") == "decimal" and fmt != "decimal":
-                    pass  # isLgl not handled: keep the level's own format
+                fmt = levels.get(lv, {}).get("fmt", "decimal")  # its own format: isLgl (all decimal) is not read
                 out = out.replace(token, _format_number(n, fmt))
         return out, levels[ilvl]["suff"]
 
@@ -515,11 +502,9 @@ class _Counted(io.RawIOBase):
         n = self.fh.readinto(buf)
         self.total += n
         if self.total > self.limit:
-            raise InputError(f"DOCX 内的 {self.name} 解压后超过 {self.limit} 字节（疑似压缩炸弹），拒绝处理。",
-                             code="E106")
+            raise errors.E106("member", name=self.name, limit=self.limit)
         if self.total - self.block_start > MAX_BLOCK_BYTES:
-            raise InputError(f"DOCX 中一个段落或表格的 XML 超过 {MAX_BLOCK_BYTES} 字节，疑似构造的恶意文件，拒绝处理。",
-                             code="E106")
+            raise errors.E106("block", limit=MAX_BLOCK_BYTES)
         return n
 
 
@@ -574,10 +559,9 @@ def _read_body(zf: zipfile.ZipFile, reader: "_DocxReader", builder: DocBuilder, 
             body.remove(el)
             counted.block_start = counted.total
             if builder.chars > max_chars:
-                raise InputError(f"正文过长（读取到第 {builder.chars} 个字符时已超过上限 {max_chars}），不予审核",
-                                 code="E114")
+                raise errors.E114("reading", chars=builder.chars, limit=max_chars)
         if not seen_body and builder.empty:
-            raise _zip_error("DOCX 文件损坏（word/document.xml 中没有正文）。")
+            raise errors.E105("no_body")
 
 
 _BLOCK_TAGS = [W + t for t in ("p", "tbl", "sdt", "customXml", "smartTag", "ins", "moveTo", "altChunk")]
@@ -586,7 +570,7 @@ _BLOCK_TAGS = [W + t for t in ("p", "tbl", "sdt", "customXml", "smartTag", "ins"
 def parse_docx(data: bytes, *, source: str, sha256: str, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
     zf = inspect_zip(data)
     if not is_docx_zip(zf):
-        raise _zip_error("DOCX 文件损坏（压缩包中缺少 word/document.xml）。")
+        raise errors.E105("no_document")
     builder = DocBuilder()
     try:
         numbering_name, styles_name = _related_parts(zf)
@@ -596,8 +580,8 @@ def parse_docx(data: bytes, *, source: str, sha256: str, max_chars: int = DEFAUL
     except InputError:
         raise
     except Exception as exc:  # lxml syntax errors, a CRC that does not match, ...
-        raise _zip_error(f"DOCX 文件损坏（{type(exc).__name__}: {exc}）。") from None
+        raise errors.E105("damaged", error=f"{type(exc).__name__}: {exc}") from None
     if builder.empty:
-        raise InputError("DOCX 文档中没有文字内容。", code="E101")
+        raise errors.E101("docx_empty")
     meta = DocumentMeta(source=source, sha256=sha256, input_kind="docx", encoding=None, size=len(data))
     return builder.build(meta)

@@ -13,6 +13,7 @@ import codecs
 
 import regex
 
+from auditor import errors
 from auditor.errors import InputError
 
 __all__ = ["decode_bytes", "decode_bytes_ex", "canonical_codec", "looks_binary_text", "DecodeResult"]
@@ -114,7 +115,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _binary_error() -> InputError:
-    return InputError("文件是二进制数据或无法识别的格式，不是文本、HTML、DOCX 或 PDF。", code="E102")
+    return errors.E102("binary")
 
 
 def decode_bytes(data: bytes, *, declared: str | None = None) -> DecodeResult:
@@ -129,7 +130,7 @@ def decode_bytes_ex(data: bytes, *, declared: str | None = None) -> tuple[str, s
     try:
         text, codec = _decode(data, declared)
     except InputError as exc:
-        if exc.code != "E108":
+        if exc.code != errors.E108.code:
             raise
         # a few damaged bytes in an otherwise clean UTF-8 or GB18030 file: replace them
         for codec in ("utf-8", "gb18030"):
@@ -202,4 +203,4 @@ def _decode(data: bytes, declared: str | None) -> DecodeResult:
         text = data.decode(declared_codec, errors="replace")
         if not looks_binary_text(text):
             return text, declared_codec
-    raise InputError("无法识别文件的文字编码（不是 UTF-8、GB18030/GBK 或 UTF-16）。", code="E108")
+    raise errors.E108()

@@ -26,8 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from auditor import deadline
-from auditor.errors import InputError
+from auditor import deadline, errors
 from auditor.ingest.document import Document, DocumentMeta
 from auditor.ingest.encoding import canonical_codec, decode_bytes_ex
 from auditor.ingest.text import DEFAULT_MAX_CHARS, CellSpec, DocBuilder, clean_inline, join_fragments
@@ -228,8 +227,7 @@ class _Walker:
     def _count(self, n: int) -> None:
         self.chars += n
         if self.max_chars is not None and self.chars > self.max_chars:
-            raise InputError(f"正文过长（读取到第 {self.chars} 个字符时已超过上限 {self.max_chars}），不予审核",
-                             code="E114")
+            raise errors.E114("reading", chars=self.chars, limit=self.max_chars)
 
     def walk(self, root: Any) -> None:
         # stack of (node, entering)
@@ -376,14 +374,31 @@ def parse_html_text(
     warnings = list(warnings or [])
     tags = text.count("<")
     if tags > MAX_HTML_TAGS:
-        raise InputError(f"HTML 含有 {tags} 个标签，超过上限 {MAX_HTML_TAGS}（一份报告的网页不过数万个），"
-                         "文件过于复杂，拒绝处理。", code="E103")
+        raise errors.E103("html_tags", tags=tags, limit=MAX_HTML_TAGS)
     tree = LexborHTMLParser(text.replace("\x00", ""))
     body = tree.body
     if body is None:
-        raise InputError("HTML 中没有可读正文（没有 <body>，可能是框架页或空页面）。", code="E107")
+        raise errors.E107("no_body")
+    data_tables = [t for t in body.css("table") if not _is_layout_table(t) and len(_table_rows(t)) >= 3]
+    skip_ids = _skipped(body, data_tables)
+    items = _content_items(body, skip_ids, data_tables, max_chars)
+    _add_page_title(tree, items)
+    builder = DocBuilder()
+    for kind, payload in items:
+        if kind == "p":
+            builder.add_paragraph(payload, clean=False)
+        else:
+            builder.add_table(payload)
+    if builder.empty:
+        raise errors.E107("no_text")
+    meta = DocumentMeta(
+        source=source, sha256=sha256, input_kind="html", encoding=encoding, size=size
+    )
+    return builder.build(meta, warnings)
 
-    # 1. what to skip: hidden elements and page chrome, unless they hold the article
+
+def _protected(body: Any, data_tables: list) -> set[int]:
+    """The nodes holding the article (a content selector with text) or a data table."""
     content_ids: set[int] = set()
     for sel in _CONTENT_SELECTORS:
         try:
@@ -392,13 +407,17 @@ def parse_html_text(
                     content_ids |= _ancestor_ids(node)
         except Exception:
             continue
-    data_tables = [t for t in body.css("table") if not _is_layout_table(t) and len(_table_rows(t)) >= 3]
     protected: set[int] = set(content_ids)
     for t in data_tables:
         protected |= _ancestor_ids(t)
+    return protected
+
+
+def _skipped(body: Any, data_tables: list) -> set[int]:
+    """1. What to skip: hidden elements and page chrome, unless they hold the article."""
+    protected = _protected(body, data_tables)
     raw_total = _text_len(body) - sum(_text_len(n) for n in body.css("script, style, noscript, template"))
     raw_total = max(raw_total, 1)
-
     skip_ids: set[int] = set()
     for node in body.css("*"):
         tag = node.tag
@@ -413,8 +432,12 @@ def parse_html_text(
         if n >= 200 and n >= 0.4 * raw_total:  # too much text to be chrome: it is the article
             continue
         skip_ids.add(node.mem_id)
+    return skip_ids
 
-    # 2. prefer a content container holding most of the remaining text
+
+def _content_items(body: Any, skip_ids: set[int], data_tables: list, max_chars: int) -> list[tuple[str, Any]]:
+    """2. The paragraphs and tables read: those of a content container holding most of the
+    remaining text (and the preamble lines before it) when there is one, else all."""
     walker_all = _Walker(skip_ids, None, max_chars)
     walker_all.walk(body)
     total = sum(len(p) for k, p, _ in walker_all.items if k == "p") + sum(
@@ -422,39 +445,28 @@ def parse_html_text(
     )
     kept_tables = [t for t in data_tables if not (_ancestor_ids(t) & skip_ids)]
     container = _choose_container(body, skip_ids, total, kept_tables)
-    if container is not None:
-        walker = _Walker(skip_ids, container.mem_id)
-        walker.walk(body)
-        inside = [(k, p) for k, p, ins in walker.items if ins]
-        inside_lines = {p for k, p in inside if k == "p"}
-        pre: list[tuple[str, Any]] = []
-        for k, p, ins in walker.items:
-            if ins:
-                break
-            if k == "p" and len(p) <= 120 and _PREAMBLE_LINE.search(p) and p not in inside_lines:
-                pre.append((k, p))
-        items = pre + inside
-    else:
-        items = [(k, p) for k, p, _ in walker_all.items]
+    if container is None:
+        return [(k, p) for k, p, _ in walker_all.items]
+    walker = _Walker(skip_ids, container.mem_id)
+    walker.walk(body)
+    inside = [(k, p) for k, p, ins in walker.items if ins]
+    inside_lines = {p for k, p in inside if k == "p"}
+    pre: list[tuple[str, Any]] = []
+    for k, p, ins in walker.items:
+        if ins:
+            break
+        if k == "p" and len(p) <= 120 and _PREAMBLE_LINE.search(p) and p not in inside_lines:
+            pre.append((k, p))
+    return pre + inside
 
-    # 3. the page title, when no early line names the report
+
+def _add_page_title(tree: Any, items: list[tuple[str, Any]]) -> None:
+    """3. The page title first, when no early line names the report."""
     early = [p for k, p in items[:6] if k == "p"]
-    if not any(_NAMES_REPORT.search(p) and len(p) <= 80 for p in early):
-        title_node = tree.css_first("title")
-        title = clean_inline(title_node.text()) if title_node is not None else ""
-        title = re.split(r"\s*(?:[_|｜]|\s-\s|——)\s*", title)[0].strip() if title else ""
-        if "报告" in title and not any(title in p for p in early):
-            items.insert(0, ("p", title))
-
-    builder = DocBuilder()
-    for kind, payload in items:
-        if kind == "p":
-            builder.add_paragraph(payload, clean=False)
-        else:
-            builder.add_table(payload)
-    if builder.empty:
-        raise InputError("HTML 中没有可读正文（去掉脚本、导航和页面框架后没有文字）。", code="E107")
-    meta = DocumentMeta(
-        source=source, sha256=sha256, input_kind="html", encoding=encoding, size=size
-    )
-    return builder.build(meta, warnings)
+    if any(_NAMES_REPORT.search(p) and len(p) <= 80 for p in early):
+        return
+    title_node = tree.css_first("title")
+    title = clean_inline(title_node.text()) if title_node is not None else ""
+    title = re.split(r"\s*(?:[_|｜]|\s-\s|——)\s*", title)[0].strip() if title else ""
+    if "报告" in title and not any(title in p for p in early):
+        items.insert(0, ("p", title))

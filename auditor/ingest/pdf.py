@@ -39,11 +39,10 @@ from __future__ import annotations
 import re
 import statistics
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from auditor import deadline
-from auditor.errors import InputError
+from auditor import deadline, errors
 from auditor.ingest.document import Document, DocumentMeta
 from auditor.ingest.text import DEFAULT_MAX_CHARS, DocBuilder, _TRANS, is_cjk, is_cjk_punct, is_han
 
@@ -345,10 +344,10 @@ def _open(data: bytes) -> Any:
         msg = str(exc).lower()
         err = getattr(exc, "err_code", None)
         if "password" in msg or err in (pdfium.raw.FPDF_ERR_PASSWORD, pdfium.raw.FPDF_ERR_SECURITY):
-            raise InputError("PDF 已加密，需要密码才能打开，无法读取。", code="E110") from None
-        raise InputError(f"PDF 文件损坏，无法打开（{exc}）。", code="E104") from None
+            raise errors.E110() from None
+        raise errors.E104("unopenable", error=exc) from None
     except Exception as exc:
-        raise InputError(f"PDF 文件损坏，无法打开（{type(exc).__name__}）。", code="E104") from None
+        raise errors.E104("unopenable", error=type(exc).__name__) from None
 
 
 # PDFium is not thread-safe (its documentation: one thread at a time in the whole library); the
@@ -360,92 +359,112 @@ def parse_pdf(data: bytes, *, source: str, sha256: str, max_chars: int = DEFAULT
     """Stops, with E114, at the page where the text passes ``max_chars`` (the analysis would refuse it)."""
     tail = data[-8192:]
     if b"%%EOF" not in tail:
-        raise InputError("PDF 文件不完整（缺少文件结束标记 %%EOF，可能下载时被截断）。", code="E104")
+        raise errors.E104("truncated")
     with PDFIUM_LOCK:
-        npages, pages, heights, empty_pages, failed_pages, total_chars, bad_chars = _read_pages(data, max_chars)
-    return _assemble(data, source, sha256, npages, pages, heights, empty_pages, failed_pages, total_chars,
-                     bad_chars)
+        read = _read_pages(data, max_chars)
+    return _assemble(data, source, sha256, read)
 
 
-def _read_pages(data: bytes, max_chars: int) -> tuple:
+@dataclass
+class _Pages:
+    """What reading a PDF's pages found: each page's lines and height (a page that failed has
+    none and height 0), the pages that failed or had no text, the characters and bad ones."""
+
+    npages: int
+    pages: list[list[_Line]] = field(default_factory=list)
+    heights: list[float] = field(default_factory=list)
+    empty_pages: list[int] = field(default_factory=list)
+    failed_pages: list[int] = field(default_factory=list)
+    total_chars: int = 0
+    bad_chars: int = 0
+
+    def fail(self, p: int) -> None:
+        self.failed_pages.append(p + 1)
+        self.pages.append([])
+        self.heights.append(0.0)
+
+
+def _read_pages(data: bytes, max_chars: int) -> _Pages:
     pdfium, pdf = _open(data)
     try:
         npages = len(pdf)
         if npages <= 0:
-            raise InputError("PDF 文件损坏（没有页面）。", code="E104")
-        pages: list[list[_Line]] = []
-        heights: list[float] = []
-        empty_pages: list[int] = []
-        failed_pages: list[int] = []
-        total_chars = 0
-        bad_chars = 0
+            raise errors.E104("no_pages")
+        read = _Pages(npages)
         for p in range(npages):
             deadline.check()
-            try:
-                page = pdf[p]
-            except Exception:
-                failed_pages.append(p + 1)
-                pages.append([])
-                heights.append(0.0)
+            page = _read_page(pdf, p, pdfium)
+            if page is None:
+                read.fail(p)
                 continue
-            try:
-                height = float(page.get_height())
-                textpage = page.get_textpage()
-                try:
-                    raw_lines = _page_chars(page, textpage, pdfium)
-                finally:
-                    textpage.close()
-            except Exception:
-                failed_pages.append(p + 1)
-                pages.append([])
-                heights.append(0.0)
-                continue
-            finally:
-                page.close()
-            heights.append(height)
-            lines = []
-            page_chars = 0
-            for chars in raw_lines:
-                for c in chars:
-                    if c[0] != " ":
-                        page_chars += 1
-                        o = ord(c[0])
-                        if o == 0xFFFD or 0xE000 <= o <= 0xF8FF:
-                            bad_chars += 1
-                ln = _mend(chars, p, 10.0)
-                if ln is not None and ln.text.strip():
-                    ln.text = ln.text.strip()
-                    lines.append(ln)
-            total_chars += page_chars
-            if total_chars > max_chars:
-                raise InputError(f"正文过长（读到第 {p + 1} 页时已超过 {max_chars} 个字符的上限），不予审核", code="E114")
+            height, raw_lines = page
+            read.heights.append(height)
+            lines, page_chars, bad_chars = _page_lines(raw_lines, p)
+            read.bad_chars += bad_chars
+            read.total_chars += page_chars
+            if read.total_chars > max_chars:
+                raise errors.E114("pdf_page", page=p + 1, limit=max_chars)
             if page_chars == 0:
-                empty_pages.append(p + 1)
-            pages.append(lines)
+                read.empty_pages.append(p + 1)
+            read.pages.append(lines)
     finally:
         pdf.close()
-    return npages, pages, heights, empty_pages, failed_pages, total_chars, bad_chars
+    return read
 
 
-def _assemble(data: bytes, source: str, sha256: str, npages: int, pages: list, heights: list, empty_pages: list,
-              failed_pages: list, total_chars: int, bad_chars: int) -> Document:
+def _read_page(pdf: Any, p: int, pdfium: Any) -> tuple[float, list] | None:
+    """(height, the characters of each raw line) of page ``p``, or None when PDFium cannot read it."""
+    try:
+        page = pdf[p]
+    except Exception:
+        return None
+    try:
+        height = float(page.get_height())
+        textpage = page.get_textpage()
+        try:
+            raw_lines = _page_chars(page, textpage, pdfium)
+        finally:
+            textpage.close()
+    except Exception:
+        return None
+    finally:
+        page.close()
+    return height, raw_lines
+
+
+def _page_lines(raw_lines: list, p: int) -> tuple[list[_Line], int, int]:
+    """(the page's mended, non-blank lines, its characters, those that did not decode)."""
+    lines = []
+    page_chars = bad_chars = 0
+    for chars in raw_lines:
+        for c in chars:
+            if c[0] != " ":
+                page_chars += 1
+                o = ord(c[0])
+                if o == 0xFFFD or 0xE000 <= o <= 0xF8FF:
+                    bad_chars += 1
+        ln = _mend(chars, p, 10.0)
+        if ln is not None and ln.text.strip():
+            ln.text = ln.text.strip()
+            lines.append(ln)
+    return lines, page_chars, bad_chars
+
+
+def _assemble(data: bytes, source: str, sha256: str, read: _Pages) -> Document:
     warnings: list[str] = []
-    if failed_pages and len(failed_pages) == npages:
-        raise InputError("PDF 文件损坏，所有页面都无法读取。", code="E104")
-    if total_chars == 0:
-        raise InputError(
-            "PDF 无文本层（可能为扫描件），无法读取文字；请提供文字版 PDF 或先进行文字识别（OCR）。",
-            code="E109",
-        )
-    if bad_chars > 0.3 * total_chars:
-        raise InputError("PDF 的文字无法解码（字体缺少 Unicode 映射，提取出的是乱码）。", code="E113")
-    if failed_pages:
-        warnings.append(f"PDF 第 {'、'.join(map(str, failed_pages))} 页损坏，未读取。")
-    if empty_pages:
+    if read.failed_pages and len(read.failed_pages) == read.npages:
+        raise errors.E104("all_pages_failed")
+    if read.total_chars == 0:
+        raise errors.E109("no_text_layer")
+    if read.bad_chars > 0.3 * read.total_chars:
+        raise errors.E113()
+    if read.failed_pages:
+        warnings.append(f"PDF 第 {'、'.join(map(str, read.failed_pages))} 页损坏，未读取。")
+    if read.empty_pages:
         warnings.append(
-            f"PDF 第 {'、'.join(map(str, empty_pages))} 页没有文本层（可能为扫描页），这些页的内容未读取。"
+            f"PDF 第 {'、'.join(map(str, read.empty_pages))} 页没有文本层（可能为扫描页），这些页的内容未读取。"
         )
-    pages = _remove_decorations(pages, heights)
+    pages = _remove_decorations(read.pages, read.heights)
     flat = [ln for lines in pages for ln in lines]
     builder = DocBuilder()
     for line, line_pages in _join_lines_paged(flat):
@@ -454,10 +473,8 @@ def _assemble(data: bytes, source: str, sha256: str, npages: int, pages: list, h
             builder.mark_page(start + at, page)
         builder.add_paragraph(line, clean=False)
     if builder.empty:
-        raise InputError(
-            "PDF 无文本层（可能为扫描件），除页码外没有可读文字。", code="E109"
-        )
+        raise errors.E109("page_numbers_only")
     meta = DocumentMeta(
-        source=source, sha256=sha256, input_kind="pdf", encoding=None, size=len(data), pages=npages
+        source=source, sha256=sha256, input_kind="pdf", encoding=None, size=len(data), pages=read.npages
     )
     return builder.build(meta, warnings)

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from auditor.errors import InputError
+from auditor import errors
 from auditor.ingest.document import Block, Document, DocumentMeta, RawCell, RawTable
 
 __all__ = [
@@ -238,12 +238,10 @@ def document_from_plain_text(
 ) -> Document:
     """A Document for plain text: normalized as written, one paragraph block per non-blank line."""
     if len(text) > MAX_TEXT_CHARS:
-        raise InputError(
-            f"文本过长（{len(text)} 个字符，上限 {MAX_TEXT_CHARS}），拒绝处理。", code="E103"
-        )
+        raise errors.E103("text", chars=len(text), limit=MAX_TEXT_CHARS)
     norm = normalize_text(text)
     if not norm.strip():
-        raise InputError("文件内容为空（只有空白字符）。", code="E101")
+        raise errors.E101("blank")
     blocks: list[Block] = []
     pos = 0
     for line in norm.split("\n"):

@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from .. import errors
 from ..checks.finding import CellEvidence, Finding, TextEvidence
-from ..errors import InputError
 
 SARIF_FINGERPRINT_KEY = "auditorFinding/v1"
 
@@ -53,15 +53,15 @@ def load_baseline(path: str | Path) -> Counter[str]:
     try:
         doc = json.loads(p.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise InputError(f"基线文件不存在：{p}", code="E111") from None
+        raise errors.E111("baseline_missing", path=p) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"无法读取基线文件：{p}（{exc}）", code="E111") from None
+        raise errors.E111("baseline_unreadable", path=p, reason=exc) from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"基线文件不是有效的 JSON：{p}（第{exc.lineno}行）", code="E120") from None
+        raise errors.E120("baseline_json", path=p, line=exc.lineno) from None
     try:
         return Counter(_fingerprints_of(doc))
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise InputError(f"基线文件既不是 auditor 的 JSON 结果，也不是 SARIF 日志：{p}", code="E120") from None
+        raise errors.E120("baseline_kind", path=p) from None
 
 
 def apply_baseline(report, baseline_path: str | Path):

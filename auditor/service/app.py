@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import __version__
+from .. import __version__, errors
 from ..errors import AuditorError, InputError
 from .limits import (HTTP_MESSAGES, ApiError, BodyLimit, BodyTooLarge, Runner, ServerConfig, error_response,
                             limit_malloc_arenas, too_large)
@@ -62,7 +62,7 @@ class _Choice:
         try:
             return _Choice(patterns(self.select) or None, patterns(self.ignore) or None, self.fail_on)
         except ConfigError as exc:
-            raise ApiError(422, "E422", f"请求参数无效：{exc.message}") from None
+            raise errors.E422.api("invalid", detail=exc.message) from None
 
     def rules(self) -> dict:
         """The audit's options: the chosen rules, and the CLI's and batch's refusal of a text that is no report."""
@@ -105,15 +105,15 @@ async def _json_job(request: Request):
 
     body = await request.body()
     if not body.strip():
-        raise ApiError(400, "E400", "请求体为空：请提交 JSON {\"text\": …} 或上传文件。")
+        raise errors.E400.api("empty_body")
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError):
-        raise ApiError(400, "E400", "请求体不是有效的 JSON。") from None
+        raise errors.E400.api("bad_json") from None
     try:
         req = AuditRequest.model_validate(payload)
     except ValidationError as exc:
-        raise ApiError(422, "E422", "请求参数无效：" + "；".join(describe(e) for e in exc.errors())) from None
+        raise errors.E422.api("invalid", detail="；".join(describe(e) for e in exc.errors())) from None
     choice = _Choice(req.select, req.ignore, req.fail_on).checked()
     if req.text is not None:
         return choice, lambda: audit_text(req.text, filename=req.filename, previous=req.previous, **choice.rules())
@@ -137,15 +137,14 @@ async def _multipart_job(request: Request, config: ServerConfig):
     try:
         unknown = sorted(set(form.keys()) - MULTIPART_FIELDS)
         if unknown:
-            raise ApiError(422, "E422", f"请求参数无效：{'、'.join(unknown)} 不是可识别的字段"
-                                        f"（可用字段：{'、'.join(sorted(MULTIPART_FIELDS))}）。")
+            raise errors.E422.api("unknown_fields", fields="、".join(unknown), known="、".join(sorted(MULTIPART_FIELDS)))
         fail_on = form.get("fail_on")
         if fail_on is not None and fail_on not in ("high", "medium", "low", "info", "none"):
-            raise ApiError(422, "E422", "请求参数无效：fail_on 取值无效，可选：high、medium、low、info、none。")
+            raise errors.E422.api("fail_on")
         choice = _Choice(*(form.getlist(k) or None for k in ("select", "ignore")), fail_on).checked()
         upload = form.get("file")
         if upload is None:
-            raise ApiError(422, "E422", "请求参数无效：缺少上传文件字段 file。")
+            raise errors.E422.api("no_file")
         data = await _field_bytes(upload)
         prev = await _field_bytes(form.get("previous"))
         name = form.get("filename")
@@ -173,7 +172,8 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(AuditorError)
     async def _auditor(_, exc: AuditorError):
         if isinstance(exc, InputError):
-            return error_response(413 if exc.code == "E103" else 422, exc.code, exc.message)
+            entry = errors.CATALOG.get(exc.code)
+            return error_response(entry.http if entry and entry.http else 422, exc.code, exc.message)
         log.error("configuration or model error: %s", exc)
         return error_response(500, exc.code, exc.message)
 
@@ -181,17 +181,19 @@ def _install_handlers(app: FastAPI) -> None:
     async def _http(_, exc: StarletteHTTPException):
         message = HTTP_MESSAGES.get(exc.status_code, "请求失败。")
         if exc.status_code == 400 and exc.detail:
-            message = f"请求格式错误（{exc.detail}）。"
+            message = errors.E400.message("detail", detail=exc.detail)
         return error_response(exc.status_code, f"E{exc.status_code}", message, getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_, exc: RequestValidationError):
-        return error_response(422, "E422", "请求参数无效：" + "；".join(describe(e) for e in exc.errors()))
+        err = errors.E422.api("invalid", detail="；".join(describe(e) for e in exc.errors()))
+        return error_response(err.status, err.code, err.message)
 
     @app.exception_handler(Exception)
     async def _bug(_, exc: Exception):
         log.exception("unhandled error", exc_info=exc)
-        return error_response(500, "E500", "服务内部错误，请联系管理员。")
+        err = errors.E500.api("internal")
+        return error_response(err.status, err.code, err.message)
 
 
 def _load_readers() -> None:
@@ -261,16 +263,16 @@ def create_app(config: ServerConfig | dict | None = None) -> FastAPI:
                     include_text: bool = Query(False, description="在 JSON 结果中附上规范化文本")):
         unknown = sorted(set(request.query_params) - {"format", "include_text"})
         if unknown:
-            raise ApiError(422, "E422", f"请求参数无效：查询参数 {'、'.join(unknown)} 不可识别（可用：format、include_text）。")
+            raise errors.E422.api("unknown_query", params="、".join(unknown))
         mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if mime == "application/json" or mime.endswith("+json"):
             choice, job = await _json_job(request)
         elif mime == "multipart/form-data":
             choice, job = await _multipart_job(request, config)
         elif not mime and not (await request.body()).strip():
-            raise ApiError(400, "E400", "请求体为空：请提交 JSON {\"text\": …} 或上传文件。")
+            raise errors.E400.api("empty_body")
         else:
-            raise ApiError(415, "E415", f"不支持的内容类型“{mime or '未指定'}”：请使用 application/json 或 multipart/form-data。")
+            raise errors.E415.api("content_type", mime=mime or "未指定")
 
         def work():
             return _rendered(job(), format, include_text, choice)

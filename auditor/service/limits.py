@@ -16,8 +16,8 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
-from .. import deadline
-from ..errors import ConfigError
+from .. import deadline, errors
+from ..errors import ApiError
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class ServerConfig:
         for f in fields(self):
             value = getattr(self, f.name)
             if f.type not in ("bool", "str") and not value > 0:
-                raise ConfigError(f"服务配置 {f.name} 必须为正数，实际为 {value!r}", code="E206")
+                raise errors.E206("not_positive", name=f.name, value=value)
 
     def origins(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
@@ -50,20 +50,11 @@ class ServerConfig:
                 values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on") if f.type == "bool" else (
                     raw.strip() if f.type == "str" else int(raw) if f.type == "int" else float(raw))
             except ValueError:
-                raise ConfigError(f"环境变量 AUDITOR_{f.name.upper()} 的值无效：{raw!r}", code="E206") from None
+                raise errors.E206("env", name=f.name.upper(), raw=raw) from None
         return cls(**{**values, **overrides})
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, headers: dict | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.headers = status, code, message, headers
-
-
-HTTP_MESSAGES = {
-    400: "请求格式错误。", 404: "未找到该路径。", 405: "该路径不支持此请求方法。", 406: "无法提供所请求的响应格式。",
-    413: "请求体过大。", 415: "不支持的内容类型。", 422: "请求参数无效。", 500: "服务内部错误。",
-}
+HTTP_MESSAGES = errors.http_messages()
 
 
 def error_response(status: int, code: str, message: str, headers: dict | None = None, **extra) -> JSONResponse:
@@ -71,7 +62,7 @@ def error_response(status: int, code: str, message: str, headers: dict | None = 
 
 
 def too_large(limit: int) -> ApiError:
-    return ApiError(413, "E413", f"请求体过大（上限 {limit} 字节），请压缩或拆分后再提交。")
+    return errors.E413.api("too_large", limit=limit)
 
 
 class BodyTooLarge(Exception):
@@ -164,7 +155,7 @@ class Runner:
         try:
             await asyncio.wait_for(self.slots.acquire(), self.config.queue_wait_s)
         except TimeoutError:
-            raise ApiError(503, "E503", "服务繁忙，同时审核的报告已达上限，请稍后重试。", {"Retry-After": "5"}) from None
+            raise errors.E503.api(headers={"Retry-After": "5"}) from None
         def bounded():
             try:
                 with deadline.within(self.config.timeout_s):
@@ -177,4 +168,4 @@ class Runner:
         try:
             return await asyncio.wait_for(asyncio.shield(fut), self.config.timeout_s)
         except (TimeoutError, deadline.DeadlineExceeded):
-            raise ApiError(504, "E504", f"审核超时（超过 {self.config.timeout_s:g} 秒），请稍后重试或拆分报告。") from None
+            raise errors.E504.api("timeout", seconds=self.config.timeout_s) from None

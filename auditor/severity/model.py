@@ -128,12 +128,12 @@ def load_model(path: str | Path) -> Pipeline:
     """Load a skops file, trusting only ``TRUSTED_TYPES``; raises ModelError on anything else."""
     import skops.io as sio
 
-    from ..errors import ModelError
+    from .. import errors
 
     try:
         model = sio.load(Path(path), trusted=TRUSTED_TYPES)
     except Exception as exc:  # noqa: BLE001 - every failure is the same to the caller: no model
-        raise ModelError(f"严重程度模型 {path} 无法加载：{type(exc).__name__}: {exc}", code="E301") from exc
+        raise errors.E301(path=path, error=f"{type(exc).__name__}: {exc}") from exc
     if not isinstance(model, Pipeline) or not set(model.classes_) <= set(LEVELS):
-        raise ModelError(f"严重程度模型 {path} 内容不符合要求", code="E302")
+        raise errors.E302(path=path)
     return model

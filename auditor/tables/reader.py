@@ -422,9 +422,9 @@ def _read_rows_table(text: str, region: Region, spec: TableSpec, template: Templ
     broken = [r for r in rows if not r.candidates]
     runs_used = [r.run for r in rows if r.run is not None]
     shared_runs = len(runs_used) != len({id(r) for r in runs_used})
-    if row_total and (len(broken) > 2 or shared_runs) and _sequence_fallback(items, rows, spec):
-        pass
-    elif row_total:
+    # labels drifted from their numbers (rows without candidates, shared runs): full rows in order
+    fell_back = row_total and (len(broken) > 2 or shared_runs) and _sequence_fallback(items, rows, spec)
+    if row_total and not fell_back:
         _resolve_columns(rows, spec, template)
     return rows
 

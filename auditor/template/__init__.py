@@ -8,7 +8,7 @@ from importlib import resources
 
 import yaml
 
-from ..errors import ConfigError
+from .. import errors
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def _read_yaml(name: str) -> dict:
         text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
         return yaml.safe_load(text)
     except (OSError, yaml.YAMLError) as exc:  # pragma: no cover - packaging defect
-        raise ConfigError(f"模板文件 {name} 无法读取：{exc}", code="E201") from exc
+        raise errors.E201(name=name, error=exc) from exc
 
 
 def _table(key: str, data: dict) -> TableSpec:
@@ -123,7 +123,7 @@ def _table(key: str, data: dict) -> TableSpec:
 def load_template(fmt: str = "2021") -> Template:
     """Load a format by name ("2021" or "2019")."""
     if fmt not in ("2021", "2019"):
-        raise ConfigError(f"未知的报告格式：{fmt}", code="E202")
+        raise errors.E202(format=fmt)
     data = _read_yaml(f"format_{fmt}.yaml")
     base = _read_yaml(data["base"]) if "base" in data else None
     src = base or data

@@ -82,3 +82,64 @@ def test_windows_of_other_digit_lengths_are_tagged_on_their_own():
     first, second = tagger([window, longer])
     assert first is not second
     assert [tuple(e) for e in first] == tags(window) and [tuple(e) for e in second] == tags(longer)
+
+
+def test_the_segmenter_settings_round_trip_through_bytes_and_disk(tmp_path):
+    """to_bytes/from_bytes (and to_disk/from_disk) carry the dictionary and the HMM switch: a
+    segmenter built from another dictionary segments as the pipeline's once it has read them."""
+    from auditor.claims.nlp import DomainJiebaTokenizer
+
+    tokenizer = get_nlp().tokenizer
+    text = "本年度法人或其他组织申请予以公开3件，转下一年度办理答复的有1件"
+    other = DomainJiebaTokenizer(get_nlp().vocab, dictionary="公开 5\n".encode(), hmm=True)
+    assert [t.text for t in other(text)] != [t.text for t in tokenizer(text)]
+    data = tokenizer.to_bytes()
+    assert other.from_bytes(data) is other and other.to_bytes() == data
+    assert (other.dictionary, other.hmm) == (domain_dictionary(), False)
+    assert [t.text for t in other(text)] == [t.text for t in tokenizer(text)]
+
+    fresh = DomainJiebaTokenizer(get_nlp().vocab, dictionary=b"", hmm=True)
+    tokenizer.to_disk(tmp_path / "tokenizer")
+    assert fresh.from_disk(tmp_path / "tokenizer").to_bytes() == data
+
+
+def test_the_whole_pipeline_saved_and_loaded_tags_as_before(tmp_path):
+    import spacy
+
+    nlp = get_nlp()
+    nlp.to_disk(tmp_path / "nlp")
+    loaded = spacy.load(tmp_path / "nlp")
+    text = "法人或其他组织申请予以公开3件，不予公开答复2件"
+    assert loaded.tokenizer.to_bytes() == nlp.tokenizer.to_bytes()
+    assert [(e.label_, e.ent_id_, e.start_char, e.end_char) for e in loaded(text).ents] == tags(text)
+
+
+def test_jieba_is_imported_without_pkg_resources_and_nothing_else_changes():
+    """jieba's ``_compat`` alone is refused pkg_resources (0.1-0.2 s of cold start it only needs to
+    find the general dictionary the auditor never loads): no None left in sys.modules, no import
+    lock held, and pkg_resources stays importable for anyone else."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    code = (
+        "import sys, _imp\n"
+        "from auditor.claims.nlp import _import_jieba, get_nlp\n"
+        "jieba = _import_jieba()\n"
+        "assert 'pkg_resources' not in sys.modules\n"
+        "assert not [k for k, v in sys.modules.items() if v is None]\n"
+        "assert not _imp.lock_held()\n"
+        "assert 'pkg_resources' not in jieba._compat.get_module_res.__code__.co_names\n"
+        "assert [t.text for t in get_nlp()('转下一年度办理答复的有1件')][:3] == ['转下一年度', '办理', '答复']\n"
+        "try:\n"
+        "    import pkg_resources  # noqa: F401\n"
+        "except ImportError as exc:\n"
+        "    assert 'auditor' not in str(exc), exc  # absent from the environment is fine; refused is not\n"
+        "print('ok')\n"
+    )
+    run = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True, check=False,
+                         timeout=120, env=env, cwd=root)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
