@@ -295,10 +295,10 @@ MAX_PARTNERS = 64  # earlier figures of the same noun a figure is compared with
 
 def _linked_conflicts(ctx: CheckContext) -> Iterator[Finding]:
     seen: dict[tuple, Claim] = {}
-    for c, w in zip(ctx.claims, ctx.relations.wordings):
+    for c, scope in zip(ctx.claims, ctx.relations.scopes):
         if not c.candidates or c.kind != "count" or c.role in ("delta", "part") or c.approx:
             continue
-        key = (c.metric, c.candidates, w.scope)
+        key = (c.metric, c.candidates, scope)
         first = seen.get(key)
         if first is None:
             seen[key] = c

@@ -105,7 +105,7 @@ def read_facts(text: str, fmt: str | None = None) -> ReportFacts:
         period = replace(period, problem_quote=text[ps:pe],
                          dates_quote=text[slice(*period.dates_span)] if period.dates_span else "")
     return ReportFacts(title=title, agency=agency, year=year, year_span=year_span, format=fmt,
-                       period=period, legacy_labels=_legacy_labels(text), year_openings=year_openings(text),
+                       period=period, legacy_labels=_legacy_labels(text), year_openings=year_openings(text, year),
                        signature_dates=signature_dates(text), self_named=self_named_years(text))
 
 

@@ -33,8 +33,8 @@ class Period:
 
 @dataclass(frozen=True)
 class YearOpening:
-    """A sentence opening with a year (2022年，我局…): the year, where it is written, and what the
-    sentence does (reports work done, or plans work)."""
+    """A sentence opening with another year than the report's (2022年，我局… in a 2023 report): the
+    year, where it is written, and what the sentence does (reports work done, or plans work)."""
 
     year: int
     start: int  # the year's digits
@@ -168,7 +168,8 @@ class Outcome:
 class Relations:
     """The relations between the claims the narrative states, aligned with the claims' order."""
 
-    wordings: tuple[Wording, ...] = ()
+    scopes: tuple[frozenset[str] | None, ...] = ()  # a count's scope words; None for the other claims
+    wordings: tuple[Wording | None, ...] = ()  # an untabled count's wording; None for the other claims
     shares: tuple[Share, ...] = ()
     rates: tuple[Rate, ...] = ()
     outcomes: tuple[Outcome, ...] = ()

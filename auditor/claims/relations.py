@@ -5,7 +5,8 @@ relations (``claims.model.Relations``) and never the text; word lists: ``pattern
 """
 from __future__ import annotations
 
-from itertools import accumulate, islice
+from functools import lru_cache
+from itertools import islice
 
 import regex
 
@@ -13,16 +14,37 @@ from .extract import CLAUSE_BREAKS, unit_family
 from .lexicon import load_patterns
 from .model import Claim, Outcome, Rate, Relations, Share, Wording
 
-_CLAUSE_SPLIT = "[" + "".join(sorted(CLAUSE_BREAKS)) + "]"
+_CLAUSE_SPLIT = regex.compile("[" + "".join(sorted(CLAUSE_BREAKS)) + "]")
 _NONSPACE = regex.compile(r"\S")
 
 
 def read_relations(text: str, claims: list[Claim] | tuple[Claim, ...], table_spans=()) -> Relations:
+    """The relations of ``claims`` (in their order). Every count stated as itself (role plain or
+    total) gets its scope; the ones no table holds (no candidate cell, exact, with a unit) also get
+    their wording: what the rules can compare only by their words. None for the rest."""
     p = load_patterns("relations")
-    nonspace = [0, *accumulate(not ch.isspace() for ch in text)]
-    return Relations(wordings=tuple(_wording(text, c, nonspace, p) for c in claims),
-                     shares=tuple(_shares(text, claims, p)), rates=tuple(_rates(text, claims, p)),
-                     outcomes=tuple(_outcomes(text, [(a, b) for _, a, b in table_spans], p)))
+    counted = [c.kind == "count" and c.role in ("plain", "total") for c in claims]
+    worded = [k and not c.candidates and not c.approx and bool(c.unit) for c, k in zip(claims, counted)]
+    nonspace = _nonspace_before(text, {x for c, w in zip(claims, worded) if w for x in (c.end, c.number[0])})
+    return Relations(
+        scopes=tuple(_scope(text, c, p) if k else None for c, k in zip(claims, counted)),
+        wordings=tuple(_wording(text, c, nonspace, p) if w else None for c, w in zip(claims, worded)),
+        shares=tuple(_shares(text, claims, p)), rates=tuple(_rates(text, claims, p)),
+        outcomes=tuple(_outcomes(text, [(a, b) for _, a, b in table_spans], p)))
+
+
+def _nonspace_before(text: str, positions: set[int]) -> dict[int, int]:
+    """For each position, how many characters before it are not whitespace."""
+    out, seen, last = {}, 0, 0
+    for pos in sorted(positions):
+        seen += len(_compact(text[last:pos]))
+        out[pos], last = seen, pos
+    return out
+
+
+def _scope(text: str, c: Claim, p: dict) -> frozenset[str]:
+    """The scope words before a figure (本级, 全市, 乡镇…)."""
+    return frozenset(p["scope"].findall(text, c.sentence[0], c.number[0]))
 
 
 def _compact(s: str) -> str:
@@ -30,18 +52,18 @@ def _compact(s: str) -> str:
 
 
 # ----------------------------------------------------------------------------- wording
-def _wording(text: str, c: Claim, nonspace: list[int], p: dict) -> Wording:
+def _wording(text: str, c: Claim, nonspace: dict[int, int], p: dict) -> Wording:
     before = _compact(text[c.sentence[0]:c.number[0]])
     left = _compact(text[max(c.sentence[0], c.number[0] - 128):c.number[0]])[-16:]
     left4 = _compact(text[max(c.sentence[0], c.number[0] - 32):c.number[0]])[-4:]
     head = p["head_drop"].sub("", _split_clauses(before)[-1])
     right = _split_clauses(_compact(text[c.end:min(c.sentence[1], c.end + 200)]))[0][:12]
     topic = p["item_topic"].search(before)
-    generic = set(p["generic"].pattern)
+    generic = _generic()
     return Wording(
         head=head, noun=head[-8:] + "|" + right,
         specific=frozenset(head[k:k + 2] for k in range(len(head) - 1) if not set(head[k:k + 2]) <= generic),
-        scope=frozenset(p["scope"].findall(text[c.sentence[0]:c.number[0]])),
+        scope=_scope(text, c, p),
         whole=c.role == "total" or bool(p["whole"].search(left)),
         total_word=bool(p["total_words"].search(left)), channel=bool(p["channel"].search(left)),
         portal=bool(p["portal"].search(left)), says_all=_says_all(text, c, left4, p),
@@ -52,12 +74,20 @@ def _wording(text: str, c: Claim, nonspace: list[int], p: dict) -> Wording:
 
 
 def _split_clauses(s: str) -> list[str]:
-    return regex.split(_CLAUSE_SPLIT, s)
+    return _CLAUSE_SPLIT.split(s)
+
+
+@lru_cache(maxsize=1)
+def _generic() -> frozenset[str]:
+    return frozenset(load_patterns("relations")["generic"].pattern)
 
 
 def _nonspace_after(text: str, pos: int, n: int) -> str:
     """The first ``n`` characters after ``pos`` that are not whitespace."""
-    return "".join(m.group() for m in islice(_NONSPACE.finditer(text, pos), n))
+    got = _compact(text[pos:pos + 4 * n])
+    if len(got) >= n or pos + 4 * n >= len(text):
+        return got[:n]
+    return "".join(m.group() for m in islice(_NONSPACE.finditer(text, pos), n))  # a run of whitespace
 
 
 def _opener_end(text: str, c: Claim, p: dict) -> int | None:
@@ -86,7 +116,7 @@ def specific_beyond_head(a: Wording, b: Wording) -> bool:
 
 def shared_noun(a: Wording, b: Wording) -> str:
     """Longest common run of their nouns of at least four characters, two of them not generic."""
-    generic = set(load_patterns("relations")["generic"].pattern)
+    generic = _generic()
     x, y, best = a.noun, b.noun, ""
     for i in range(len(x)):
         for j in range(i + 4, len(x) + 1):

@@ -9,10 +9,16 @@ from .model import SelfNamedYear, SignatureDate, YearOpening
 SIGNATURE_WINDOW = 200  # characters at the end of the report where the signature stands
 
 
-def year_openings(text: str) -> tuple[YearOpening, ...]:
+def year_openings(text: str, year: int | None) -> tuple[YearOpening, ...]:
+    """Sentences opening with a year other than the report's ``year`` (none when it is unknown:
+    then no year is stale)."""
+    if year is None:
+        return ()
     p = load_patterns("years")
     out = []
     for m in p["year_opening"].finditer(text):
+        if int(m.group(1)) == year:
+            continue
         end = p["sentence_end"].search(text, m.end())
         stop = end.start() if end else len(text)
         compact = "".join(text[m.start(1):stop].split())  # 办⏎理: a line wrapped inside a word

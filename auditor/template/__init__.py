@@ -93,8 +93,11 @@ class Template:
     row_levels: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (headline | category, row keys)
 
     def rows_at(self, *levels: str) -> frozenset[str]:
-        """Row keys (and group globs) at these levels of ``row_levels``."""
-        return frozenset(r for level in levels for r in dict(self.row_levels).get(level, ()))
+        """Row keys (and group globs) at these levels of ``row_levels`` (asked per cell: cached)."""
+        cache = self.__dict__.setdefault("_rows_at", {})  # not a field: equality and hash ignore it
+        if levels not in cache:
+            cache[levels] = frozenset(r for level in levels for r in dict(self.row_levels).get(level, ()))
+        return cache[levels]
 
     def cell_keys(self) -> list[str]:
         return [f"{t.key}.{r.key}.{c}" for t in self.tables.values() for r in t.rows for c in t.row_columns(r)]

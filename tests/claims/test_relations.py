@@ -39,8 +39,17 @@ def test_wording_reads_all_n_scope_and_parts():
     by_value = {c.value: w for c, w in zip(ctx.claims, ctx.relations.wordings)}
     assert by_value[13].says_all
     assert "本级" in by_value[1770].scope and by_value[1770].whole
-    first, second = by_value[1770], by_value[202]
-    assert first.opener_end is not None and first.opener_end <= second.number_at - first.end_at <= 40
+    assert by_value[1770].opener_end == 3  # ，其中: its parts follow
+    assert by_value[202] is None  # a part is compared as part of its total, not by its own words
+
+
+def test_every_count_gets_its_scope_and_only_untabled_counts_a_wording():
+    ctx = _ctx("全市共收到申请40件，其中本级受理30件，占75%。办理政务公开信箱来信12件。")
+    kinds = [(c.kind, c.role, bool(c.candidates), s is not None, w is not None)
+             for c, s, w in zip(ctx.claims, ctx.relations.scopes, ctx.relations.wordings)]
+    assert all(s == (kind == "count" and role in ("plain", "total")) for kind, role, _, s, _ in kinds), kinds
+    assert all(not w or (not linked and s) for _, _, linked, s, w in kinds), kinds
+    assert any(w for *_, w in kinds), kinds
 
 
 def test_wordings_align_with_claims():
