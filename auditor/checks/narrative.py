@@ -332,6 +332,8 @@ def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
             a, wa = pool[i]
             if b.sentence == a.sentence or b.value == a.value or _part_of(a, wa, b, wb):
                 continue
+            if wa.item_topic and wb.item_topic and wa.item_topic != wb.item_topic:
+                continue  # two enumerated items of different subjects: two quantities
             proof = _subject_proof(a, wa, b, wb)
             if proof is None:
                 continue
@@ -345,7 +347,7 @@ def _subject_conflicts(ctx: CheckContext) -> Iterator[Finding]:
 def _subject_keys(c: Claim, w: Wording) -> set[tuple]:
     """The buckets a figure is compared within: its unit, item topic and stock-or-flow, with each
     four-character run of its noun (any shared noun contains one), or "published information"."""
-    scope = (c.unit, w.item_topic, w.to_date)
+    scope = (c.unit, w.to_date)
     keys = {(*scope, w.noun[k:k + 4]) for k in range(len(w.noun) - 3)}
     if w.published_info:
         keys.add((*scope, "published"))

@@ -16,6 +16,9 @@ from .model import Claim, Outcome, Rate, Relations, Share, Wording
 
 _CLAUSE_SPLIT = regex.compile("[" + "".join(sorted(CLAUSE_BREAKS)) + "]")
 _NONSPACE = regex.compile(r"\S")
+# counts of things that exist rather than happen (accounts, sites): "to a date" is how they are
+# always counted, not a stock set against a year's flow
+_ENTITY_UNITS = frozenset("个家所")
 
 
 def read_relations(text: str, claims: list[Claim] | tuple[Claim, ...], table_spans=()) -> Relations:
@@ -67,7 +70,7 @@ def _wording(text: str, c: Claim, nonspace: dict[int, int], p: dict) -> Wording:
         whole=c.role == "total" or bool(p["whole"].search(left)),
         total_word=bool(p["total_words"].search(left)), channel=bool(p["channel"].search(left)),
         portal=bool(p["portal"].search(left)), says_all=_says_all(text, c, left4, p),
-        item_topic=topic.group(1) if topic else None, to_date=bool(p["to_date"].search(before)),
+        item_topic=topic.group(1) if topic else None, to_date=bool(p["to_date"].search(before)) and c.unit not in _ENTITY_UNITS,
         published_info=bool(p["published_info"].search(head)), on_request="依申请" in head,
         opener_end=_opener_end(text, c, p),
         end_at=nonspace[c.end], number_at=nonspace[c.number[0]])
