@@ -17,9 +17,8 @@ from .nlp import Ent, get_tagger
 from ..tables.model import TOLERANCE
 from .model import Claim, ReportFacts
 from .numbers import Quantity, find_quantities
-from .sentences import Sentence, split_sentences
+from .sentences import CLAUSE_BREAKS, Sentence, split_sentences
 
-CLAUSE_BREAKS = set("，,；;：:、。（()）")
 _OPENER = regex.compile(r"^[，,：:]?(?:其中|包括|含|分别为|分别是)[，,：:]?")
 _PAREN_OPEN = regex.compile(r"^[（(](?:其中|含|包括)?[，,：:]?")
 _EXHAUSTIVE = regex.compile(r"分别为|分别是")

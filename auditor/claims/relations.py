@@ -10,9 +10,10 @@ from itertools import islice
 
 import regex
 
-from .extract import CLAUSE_BREAKS, unit_family
+from .extract import unit_family
 from .lexicon import load_patterns
 from .model import Claim, Outcome, Rate, Relations, Share, Wording
+from .sentences import CLAUSE_BREAKS
 
 _CLAUSE_SPLIT = regex.compile("[" + "".join(sorted(CLAUSE_BREAKS)) + "]")
 _NONSPACE = regex.compile(r"\S")

@@ -19,7 +19,11 @@ _END = regex.compile(r"[。！？!?]|\n\s*\n|\n(?=\s*(?:[一二三四五六七�
 # the limit: every stage looks at a claim's whole sentence, so an endless one made the work
 # quadratic in the text. Real sentences stay far below it (the longest in the corpora: 1,310).
 MAX_SENTENCE_CHARS = 2000
-_CLAUSE_END = regex.compile(r"[，,；;、：:\n](?=[^，,；;、：:\n]*$)")
+# What ends a clause inside a sentence: the one set the claims stage reads clauses by.
+CLAUSE_BREAKS = frozenset("，,；;：:、。（()）")
+# where an endless sentence may be cut: a clause break that is no bracket or full stop, or a line end
+_CUT = "".join(sorted((CLAUSE_BREAKS - set("。（()）")) | {"\n"}))
+_CLAUSE_END = regex.compile(f"[{_CUT}](?=[^{_CUT}]*$)")
 
 _NON_SPACE = re.compile(r"\S+")
 _SPACE = re.compile(r"\s")
