@@ -170,13 +170,13 @@ def scan(task: ScanTask) -> ScanResult:
     t0 = time.perf_counter()
 
     def work() -> ScanResult:
-        from ..claims.facts import not_a_report, read_facts
+        from ..claims.facts import identify, not_a_report
         from ..ingest import read_document
         from ..across.pairing import year_of
         from ..across.similarity import corpus_doc
 
         doc = read_document(task.path, max_bytes=task.max_bytes)
-        facts = read_facts(doc.text)
+        facts = identify(doc.text)
         why = not_a_report(doc.text, facts)
         if why:
             return ScanResult(task.path, doc.meta.sha256, failure=Failure(errors.E904.code, why))

@@ -51,3 +51,21 @@ def test_a_period_wrapped_over_two_lines_is_whole_and_stops_at_its_sentence():
     p = read_facts(text).period
     assert p.well_formed and (p.first_day, p.last_day) == ((1, 1), (12, 31))
     assert "总体情况" not in p.quote
+
+
+def test_identify_reads_the_same_owner_and_year_as_read_facts():
+    """The batch's first pass pairs years with ``identify``; the audit reads the whole facts."""
+    from pathlib import Path
+
+    from auditor.claims.facts import identify, read_facts
+    from auditor.ingest import read_document
+
+    sample = Path(__file__).resolve().parents[2] / "corpora" / "sample"
+    files = sorted(p for p in sample.iterdir() if p.suffix in (".txt", ".html", ".docx"))
+    assert len(files) >= 10
+    for f in files:
+        text = read_document(f).text
+        who, full = identify(text), read_facts(text)
+        assert (who.title, who.agency, who.year, who.year_span) == (full.title, full.agency, full.year, full.year_span)
+        span = (lambda p: p and (p.start, p.end, p.begin_year, p.end_year, p.well_formed))
+        assert span(who.period) == span(full.period), f.name
