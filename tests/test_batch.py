@@ -419,3 +419,21 @@ def test_a_run_abandoned_midway_leaves_nothing_for_the_next():
         first.close()  # the consumer stopped: tasks are still queued on the workers
         got = [task for task, _ in eng.run(whose, [f"new{i}" for i in range(6)], None)]
     assert sorted(got) == sorted(f"new{i}" for i in range(6))
+
+
+def test_workers_that_die_as_they_start_end_the_batch_with_one_clear_error(tmp_path):
+    """A script that calls run_batch without a main guard re-runs itself in every worker, which
+    then dies before its first file: one Chinese usage error (exit 2), not every file failing slowly."""
+    import subprocess
+    import sys
+
+    (tmp_path / "in").mkdir()
+    for i in range(6):
+        (tmp_path / "in" / f"r{i}.txt").write_text(report_text(Spec(agency=f"某局{i}", year=2023)), encoding="utf-8")
+    script = tmp_path / "unguarded.py"
+    script.write_text("import sys\nfrom auditor.batch import run_batch\n"
+                      f"sys.exit(run_batch([{str(tmp_path / 'in')!r}], {str(tmp_path / 'out')!r}, jobs=1))\n",
+                      encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "工作进程" in done.stderr and "__main__" in done.stderr
