@@ -46,6 +46,7 @@ class EngineError(Exception):
 # Workers that all die before their first task die of their environment, not of a file (a script
 # calling run_batch without a main guard re-runs itself in every worker; a broken installation):
 # every file would fail, each after three worker starts. Say so once instead.
+_UNBORN = -2.0  # a worker's key slot until it listens for tasks
 _STILLBORN = ("连续{n}个工作进程在处理任何文件之前退出，批量审核无法进行：若在自己的脚本中调用 run_batch，"
               "请把调用放在 if __name__ == \"__main__\": 之下；否则请检查 Python 环境（可先用 -j 1 或 auditor audit 单个文件排查）")
 
@@ -71,6 +72,7 @@ def _worker_main(conn, board, index: int) -> None:
     _slot = (board, 2 * index)
     set_start_hook(_started)
     preload()  # with spawn the pipeline is built by the first audit, outside its deadline
+    board[2 * index] = -1  # alive and listening (_UNBORN until here)
     while True:
         try:
             message = conn.recv()
@@ -110,7 +112,6 @@ class _Worker:
     conn: object
     queue: deque = field(default_factory=deque)  # its tasks in the order sent: the first runs
     gone: bool = False  # its pipe reached end of file
-    answered: int = 0  # tasks it has answered: a worker that dies having answered none never started
     last: object = None  # what the last task sent to it was (``chain``)
 
 
@@ -163,7 +164,7 @@ class LocalEngine:
         self._keys = count()
         self._board = None
         self._workers: list[_Worker] = []
-        self._stillborn = 0  # workers in a row that died before starting or answering any task
+        self._stillborn = 0  # workers in a row that died before they could listen for a task
 
     def __enter__(self) -> "LocalEngine":
         self._board = self._mp.RawArray("d", [-1.0, 0.0] * self.jobs)
@@ -188,7 +189,7 @@ class LocalEngine:
         self._workers = []
 
     def _spawn(self, index: int) -> _Worker:
-        self._board[2 * index] = -1
+        self._board[2 * index] = _UNBORN
         mine, theirs = self._mp.Pipe()
         proc = self._mp.Process(target=_worker_main, args=(theirs, self._board, index), daemon=True)
         with _children_import_this_package():
@@ -276,8 +277,6 @@ class LocalEngine:
                 key, result, error = w.conn.recv()
                 slot = w.queue.popleft()
                 assert slot.key == key, "a worker answers its tasks in order"
-                w.answered += 1
-                self._stillborn = 0
                 yield result if error is None else fail(slot.task, Failure.of(errors.E900, error=error))
         except (EOFError, OSError):
             w.gone = True  # the worker died: _replace sees to its tasks
@@ -301,7 +300,7 @@ class LocalEngine:
         _MAX_BREAKS-th worker it sees die that way: a worker that cannot start fails its tasks,
         never loops."""
         head_ran = self._running(w) is not None
-        self._stillborn = 0 if head_ran or w.answered else self._stillborn + 1
+        self._stillborn = self._stillborn + 1 if self._board[2 * w.index] == _UNBORN else 0
         if self._stillborn >= max(_MAX_BREAKS, 2 * self.jobs):
             raise EngineError(_STILLBORN.format(n=self._stillborn))
         queued = list(w.queue)
