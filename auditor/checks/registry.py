@@ -90,18 +90,12 @@ def get_rules() -> list[Rule]:
 def _discover() -> tuple[str, ...]:
     import importlib
     import pkgutil
+    from pathlib import Path
 
-    found = tuple(m.name for m in pkgutil.iter_modules(_package_path())
-                  if m.name in FAMILY_PREFIX)
+    found = tuple(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name in FAMILY_PREFIX)
     for name in found:
         importlib.import_module(f"{__package__}.{name}")
     return found
-
-
-def _package_path() -> list[str]:
-    from pathlib import Path
-
-    return [str(Path(__file__).parent)]
 
 
 def _hit(r: Rule, pats: list[str]) -> bool:
