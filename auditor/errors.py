@@ -204,6 +204,9 @@ E109 = _code(
     "E109", "input", "PDF 无文本层（可能为扫描件）", InputError, exit=2, http=422,
     no_text_layer="PDF 无文本层（可能为扫描件），无法读取文字；请提供文字版 PDF 或先进行文字识别（OCR）。",
     page_numbers_only="PDF 无文本层（可能为扫描件），除页码外没有可读文字。",
+    no_ocr="PDF 无文本层（可能为扫描件）；读取扫描件需要文字识别组件，请安装：pip install 'auditor[ocr]'。",
+    no_ocr_models="文字识别组件不完整：在 {path} 下找不到识别模型，请重新安装 auditor[ocr]。",
+    ocr_nothing="PDF 无文本层（可能为扫描件），文字识别（OCR）后仍没有可读文字（除页码外）。",
 )
 E110 = _code(
     "E110", "input", "PDF 已加密", InputError, exit=2, http=422,

@@ -24,6 +24,7 @@ from pathlib import Path
 from auditor import errors
 from auditor.errors import InputError
 from auditor.ingest.document import Block, Document, DocumentMeta, RawCell, RawTable
+from auditor.ingest.ocr import OcrSettings
 from auditor.ingest.text import DEFAULT_MAX_CHARS, MAX_TEXT_CHARS, document_from_plain_text, sha256_hex
 
 __all__ = [
@@ -124,9 +125,10 @@ def _wrap(kind: str, exc: Exception) -> InputError:
 
 def document_from_bytes(
     data: bytes, *, filename: str = "<bytes>", max_bytes: int = DEFAULT_MAX_BYTES,
-    max_chars: int = DEFAULT_MAX_CHARS,
+    max_chars: int = DEFAULT_MAX_CHARS, ocr: OcrSettings | None = None,
 ) -> Document:
     """Read a report from raw bytes; ``filename`` gives the extension and ``meta.source``.
+    ``ocr``: how PDF pages without a text layer are read (default: by OCR when installed).
     A DOCX, HTML or PDF file stops being read past ``max_chars`` characters of text (E114), as the
     analysis would refuse it anyway: what is never built takes no memory."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
@@ -143,7 +145,7 @@ def document_from_bytes(
         if kind == "pdf":
             from auditor.ingest.pdf import parse_pdf
 
-            return parse_pdf(data, source=filename, sha256=digest, max_chars=max_chars)
+            return parse_pdf(data, source=filename, sha256=digest, max_chars=max_chars, ocr=ocr or OcrSettings())
         if kind == "docx":
             from auditor.ingest.docx import inspect_zip, is_docx_zip, parse_docx
 
@@ -191,7 +193,7 @@ def shown_name(path: str | os.PathLike | bytes) -> str:
 
 
 def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                  max_chars: int = DEFAULT_MAX_CHARS) -> Document:
+                  max_chars: int = DEFAULT_MAX_CHARS, ocr: OcrSettings | None = None) -> Document:
     """Read a report file (text, HTML, DOCX or PDF) into a normalized Document."""
     p = Path(path)
     try:
@@ -209,7 +211,7 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise errors.E111("unreadable", path=p, reason=exc.strerror or exc) from None
-    return document_from_bytes(data, filename=shown_name(p), max_bytes=max_bytes, max_chars=max_chars)
+    return document_from_bytes(data, filename=shown_name(p), max_bytes=max_bytes, max_chars=max_chars, ocr=ocr)
 
 
 def document_from_text(text: str, *, source: str = "<text>") -> Document:

@@ -60,6 +60,10 @@ class Document:
     # (text offset, 1-based page) where each page of a paged source (PDF) begins: an offset's
     # page is that of the last mark at or before it; empty for unpaged sources
     page_starts: tuple[tuple[int, int], ...] = ()
+    # pages read by OCR (1-based), and the offsets of OCR'd characters read with a confidence
+    # under certainty (pdf.UNSURE), with that confidence; every other character is certain
+    ocr_pages: tuple[int, ...] = ()
+    unsure: tuple[tuple[int, float], ...] = ()
 
     def page_at(self, offset: int) -> int | None:
         return page_at(self.page_starts, offset)

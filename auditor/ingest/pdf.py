@@ -39,11 +39,14 @@ from __future__ import annotations
 import re
 import statistics
 import threading
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from auditor import deadline, errors
+from auditor.ingest import ocr as ocr_reader
 from auditor.ingest.document import Document, DocumentMeta
+from auditor.ingest.ocr import OcrSettings
 from auditor.ingest.text import DEFAULT_MAX_CHARS, DocBuilder, _TRANS, is_cjk, is_cjk_punct, is_han
 
 __all__ = ["parse_pdf"]
@@ -73,6 +76,7 @@ _PAGE_NUMBER = re.compile(
 )
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 _BAND = 0.10
+UNSURE = 0.995  # an OCR'd character read with less confidence is recorded in Document.unsure
 
 
 @dataclass
@@ -84,6 +88,7 @@ class _Line:
     bottom: float
     em: float
     page: int
+    conf: list[float] | None = None  # OCR'd lines: each character's reading confidence
 
 
 def _cls(ch: str) -> str:
@@ -175,6 +180,7 @@ def _mend(chars: list[tuple[str, float, float, float, float]], page: int, defaul
         em = statistics.median(heights) if heights else default_em
     em = max(em, 1.0)
     out: list[str] = []
+    conf: list[float] | None = [] if len(solid[0]) > 5 else None
     prev = None
     pending = False
     for c in chars:
@@ -185,11 +191,16 @@ def _mend(chars: list[tuple[str, float, float, float, float]], page: int, defaul
             usable = prev[3] > prev[1] and c[3] > c[1]
             gap = c[1] - prev[3] if usable else None
             if pending:
-                if _keep_space(prev[0], c[0], gap, em):
-                    out.append(" ")
-            elif gap is not None and (_insert_space(prev[0], c[0], gap, em) or c[1] < prev[1] - em):
+                space = _keep_space(prev[0], c[0], gap, em)
+            else:
+                space = gap is not None and (_insert_space(prev[0], c[0], gap, em) or c[1] < prev[1] - em)
+            if space:
                 out.append(" ")
+                if conf is not None:
+                    conf.append(1.0)
         out.append(c[0])
+        if conf is not None:
+            conf.append(c[5])
         prev = c
         pending = False
     boxes = [c for c in solid if c[3] > c[1] or c[4] > c[2]] or solid
@@ -201,6 +212,7 @@ def _mend(chars: list[tuple[str, float, float, float, float]], page: int, defaul
         bottom=min(c[2] for c in boxes),
         em=em,
         page=page,
+        conf=conf,
     )
 
 
@@ -275,12 +287,27 @@ def _is_table_row(text: str) -> bool:
 
 
 def _join_lines(lines: list[_Line]) -> list[str]:
-    return [text for text, _ in _join_lines_paged(lines)]
+    return [joined.text for joined in _join_lines_paged(lines)]
 
 
-def _join_lines_paged(lines: list[_Line]) -> list[tuple[str, list[tuple[int, int]]]]:
-    """The joined lines, each with the pages it spans: (offset in the line, 1-based page) where a
-    page begins (a sentence running over a page break is one line on two pages)."""
+@dataclass
+class _Joined:
+    """A joined line: its text, (offset in it, 1-based page) where each page it spans begins,
+    and its characters' reading confidences where any part of it was OCR'd."""
+
+    text: str
+    pages: list[tuple[int, int]]
+    conf: list[float] | None = None
+
+    def extend(self, glue: str, line: _Line) -> None:
+        if line.conf is not None or self.conf is not None:
+            self.conf = (self.conf or [1.0] * len(self.text)) + [1.0] * len(glue) + (line.conf or [1.0] * len(line.text))
+        self.text = self.text + glue + line.text
+
+
+def _join_lines_paged(lines: list[_Line]) -> list[_Joined]:
+    """The joined lines, each with the pages it spans (a sentence running over a page break is
+    one line on two pages)."""
     if not lines:
         return []
     long_lines = [ln for ln in lines if len(ln.text) >= 8 and not _is_table_row(ln.text)]
@@ -291,21 +318,21 @@ def _join_lines_paged(lines: list[_Line]) -> list[tuple[str, list[tuple[int, int
     if n_l < 3:
         left_margin = min((ln.left for ln in lines), default=0.0)
 
-    out: list[tuple[str, list[tuple[int, int]]]] = []
+    out: list[_Joined] = []
     cur = lines[0]
-    cur_text, cur_pages = cur.text, [(0, cur.page + 1)]
+    joined = _Joined(cur.text, [(0, cur.page + 1)], cur.conf)
     for nxt in lines[1:]:
-        if _should_join(cur, cur_text, nxt, left_margin, right_margin):
-            a, b = cur_text[-1], nxt.text[0]
+        if _should_join(cur, joined.text, nxt, left_margin, right_margin):
+            a, b = joined.text[-1], nxt.text[0]
             glue = "" if (is_cjk(a) or is_cjk(b) or not (a.isalpha() and b.isalpha())) else " "
             if nxt.page != cur.page:
-                cur_pages.append((len(cur_text) + len(glue), nxt.page + 1))
-            cur_text = cur_text + glue + nxt.text
+                joined.pages.append((len(joined.text) + len(glue), nxt.page + 1))
+            joined.extend(glue, nxt)
         else:
-            out.append((cur_text, cur_pages))
-            cur_text, cur_pages = nxt.text, [(0, nxt.page + 1)]
+            out.append(joined)
+            joined = _Joined(nxt.text, [(0, nxt.page + 1)], nxt.conf)
         cur = nxt
-    out.append((cur_text, cur_pages))
+    out.append(joined)
     return out
 
 
@@ -355,13 +382,15 @@ def _open(data: bytes) -> Any:
 PDFIUM_LOCK = threading.Lock()
 
 
-def parse_pdf(data: bytes, *, source: str, sha256: str, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
-    """Stops, with E114, at the page where the text passes ``max_chars`` (the analysis would refuse it)."""
+def parse_pdf(data: bytes, *, source: str, sha256: str, max_chars: int = DEFAULT_MAX_CHARS,
+              ocr: OcrSettings = OcrSettings()) -> Document:
+    """Stops, with E114, at the page where the text passes ``max_chars`` (the analysis would refuse it).
+    Pages without a text layer are read by OCR (``ocr``) when the ``ocr`` extra is installed."""
     tail = data[-8192:]
     if b"%%EOF" not in tail:
         raise errors.E104("truncated")
     with PDFIUM_LOCK:
-        read = _read_pages(data, max_chars)
+        read = _read_pages(data, max_chars, ocr)
     return _assemble(data, source, sha256, read)
 
 
@@ -377,6 +406,9 @@ class _Pages:
     failed_pages: list[int] = field(default_factory=list)
     total_chars: int = 0
     bad_chars: int = 0
+    ocr_pages: list[int] = field(default_factory=list)
+    ocr_missing: bool = False  # pages without text that the OCR extra, not installed, would have read
+    ocr_seconds: float = 0.0
 
     def fail(self, p: int) -> None:
         self.failed_pages.append(p + 1)
@@ -384,7 +416,7 @@ class _Pages:
         self.heights.append(0.0)
 
 
-def _read_pages(data: bytes, max_chars: int) -> _Pages:
+def _read_pages(data: bytes, max_chars: int, ocr: OcrSettings) -> _Pages:
     pdfium, pdf = _open(data)
     try:
         npages = len(pdf)
@@ -393,7 +425,7 @@ def _read_pages(data: bytes, max_chars: int) -> _Pages:
         read = _Pages(npages)
         for p in range(npages):
             deadline.check()
-            page = _read_page(pdf, p, pdfium)
+            page = _read_page(pdf, p, pdfium, ocr, read)
             if page is None:
                 read.fail(p)
                 continue
@@ -412,8 +444,9 @@ def _read_pages(data: bytes, max_chars: int) -> _Pages:
     return read
 
 
-def _read_page(pdf: Any, p: int, pdfium: Any) -> tuple[float, list] | None:
-    """(height, the characters of each raw line) of page ``p``, or None when PDFium cannot read it."""
+def _read_page(pdf: Any, p: int, pdfium: Any, ocr: OcrSettings, read: _Pages) -> tuple[float, list] | None:
+    """(height, the characters of each raw line) of page ``p``, or None when PDFium cannot read it.
+    A page without a text layer is read by OCR when that is enabled and installed."""
     try:
         page = pdf[p]
     except Exception:
@@ -425,6 +458,16 @@ def _read_page(pdf: Any, p: int, pdfium: Any) -> tuple[float, list] | None:
             raw_lines = _page_chars(page, textpage, pdfium)
         finally:
             textpage.close()
+        if ocr.enabled and not any(c[0] != " " for line in raw_lines for c in line):
+            if ocr_reader.available():
+                t0 = time.perf_counter()
+                raw_lines = ocr_reader.read_page(page, ocr)
+                read.ocr_seconds += time.perf_counter() - t0
+                read.ocr_pages.append(p + 1)
+            else:
+                read.ocr_missing = True
+    except errors.AuditorError:
+        raise
     except Exception:
         return None
     finally:
@@ -445,7 +488,10 @@ def _page_lines(raw_lines: list, p: int) -> tuple[list[_Line], int, int]:
                     bad_chars += 1
         ln = _mend(chars, p, 10.0)
         if ln is not None and ln.text.strip():
+            lead = len(ln.text) - len(ln.text.lstrip())
             ln.text = ln.text.strip()
+            if ln.conf is not None:
+                ln.conf = ln.conf[lead:lead + len(ln.text)]
             lines.append(ln)
     return lines, page_chars, bad_chars
 
@@ -455,26 +501,35 @@ def _assemble(data: bytes, source: str, sha256: str, read: _Pages) -> Document:
     if read.failed_pages and len(read.failed_pages) == read.npages:
         raise errors.E104("all_pages_failed")
     if read.total_chars == 0:
-        raise errors.E109("no_text_layer")
+        raise errors.E109("ocr_nothing" if read.ocr_pages else "no_ocr" if read.ocr_missing else "no_text_layer")
     if read.bad_chars > 0.3 * read.total_chars:
         raise errors.E113()
     if read.failed_pages:
         warnings.append(f"PDF 第 {'、'.join(map(str, read.failed_pages))} 页损坏，未读取。")
     if read.empty_pages:
+        why = "未安装文字识别组件（pip install 'auditor[ocr]'）" if read.ocr_missing else "未启用文字识别"
         warnings.append(
-            f"PDF 第 {'、'.join(map(str, read.empty_pages))} 页没有文本层（可能为扫描页），这些页的内容未读取。"
+            f"PDF 第 {'、'.join(map(str, read.empty_pages))} 页没有文本层（可能为扫描页），{why}，这些页的内容未读取。"
+        )
+    if read.ocr_pages:
+        warnings.append(
+            f"PDF 第 {'、'.join(map(str, read.ocr_pages))} 页没有文本层，已用文字识别（OCR）读取；"
+            "识别可能有误，依据中标为“识别”的数字请对照原件核实。"
         )
     pages = _remove_decorations(read.pages, read.heights)
     flat = [ln for lines in pages for ln in lines]
     builder = DocBuilder()
-    for line, line_pages in _join_lines_paged(flat):
+    unsure: list[tuple[int, float]] = []
+    for joined in _join_lines_paged(flat):
         start = builder.chars + (0 if builder.empty else 1)
-        for at, page in line_pages:
+        for at, page in joined.pages:
             builder.mark_page(start + at, page)
-        builder.add_paragraph(line, clean=False)
+        builder.add_paragraph(joined.text, clean=False)
+        if joined.conf is not None:
+            unsure += [(start + i, round(c, 4)) for i, c in enumerate(joined.conf) if c < UNSURE]
     if builder.empty:
-        raise errors.E109("page_numbers_only")
+        raise errors.E109("ocr_nothing" if read.ocr_pages else "page_numbers_only")
     meta = DocumentMeta(
         source=source, sha256=sha256, input_kind="pdf", encoding=None, size=len(data), pages=read.npages
     )
-    return builder.build(meta, warnings)
+    return replace(builder.build(meta, warnings), ocr_pages=tuple(read.ocr_pages), unsure=tuple(unsure))

@@ -1,0 +1,295 @@
+"""Scanned pages -> characters with boxes and confidences (offline OCR, the ``ocr`` extra).
+
+A PDF page without a text layer is rendered (pdfium, ``dpi``) and read by RapidOCR on ONNX
+Runtime with the PP-OCRv6 detection and recognition models that ship inside the ``rapidocr``
+wheel: their paths are given explicitly, so nothing is ever downloaded. Each recognised
+character keeps its own box and confidence.
+
+Layout, by geometry only, so that the PDF reader sees what a text layer gives it:
+
+1. Skew: the median angle of the long horizontal text boxes (a page scanned a degree or two
+   off) is undone on the boxes' coordinates, not on the image.
+2. Vertical boxes (a table's row group label written top to bottom, 三、本年度办理结果) become
+   one line per character, never merged into a table row.
+3. The other boxes are grouped into lines: a box joins a line when its vertical extent overlaps
+   that line's first box by half the smaller height; a line reads left to right, and lines
+   top to bottom. Cells of one table row are one line; the PDF reader's gap rules then put
+   a space between cells.
+"""
+from __future__ import annotations
+
+import math
+import statistics
+import threading
+from dataclasses import dataclass
+from importlib import util as importlib_util
+from pathlib import Path
+from typing import Any
+
+from auditor import errors
+
+__all__ = ["OcrSettings", "available", "read_page"]
+
+# (char, left, bottom, right, top, confidence) in PDF points, y upwards, as pdfium's char boxes
+Glyph = tuple[str, float, float, float, float, float]
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """``enabled``: read scanned pages at all; ``dpi``: rendering resolution; ``threads``: ONNX
+    Runtime threads a page (0: its default, all cores; a batch worker sets 1)."""
+
+    enabled: bool = True
+    dpi: int = 200
+    threads: int = 0
+
+
+def available() -> bool:
+    return importlib_util.find_spec("rapidocr") is not None and importlib_util.find_spec("onnxruntime") is not None
+
+
+_ENGINES: dict[int, Any] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _engine(threads: int) -> Any:
+    """One recogniser a process and thread setting: loading the models takes about a second."""
+    with _ENGINES_LOCK:
+        if threads not in _ENGINES:
+            if not available():
+                raise errors.E109("no_ocr")
+            import rapidocr
+
+            models = Path(rapidocr.__file__).parent / "models"
+            det = sorted(models.glob("*det*.onnx"))
+            rec = sorted(models.glob("*rec*.onnx"))
+            if not det or not rec:
+                raise errors.E109("no_ocr_models", path=str(models))
+            params = {
+                "Global.log_level": "error",
+                "Global.use_cls": False,
+                "Global.return_word_box": True,
+                "Global.return_single_char_box": True,
+                "Det.model_path": str(det[-1]),
+                "Rec.model_path": str(rec[-1]),
+            }
+            if threads > 0:
+                params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
+                params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
+            _ENGINES[threads] = rapidocr.RapidOCR(params=params)
+        return _ENGINES[threads]
+
+
+@dataclass
+class _Box:
+    glyphs: list[tuple[str, float, float, float, float, float]]  # pixel coords, y down: (ch, x0, y0, x1, y1, conf)
+    vertical: bool
+
+    @property
+    def top(self) -> float:
+        return min(g[2] for g in self.glyphs)
+
+    @property
+    def bottom(self) -> float:
+        return max(g[4] for g in self.glyphs)
+
+    @property
+    def left(self) -> float:
+        return min(g[1] for g in self.glyphs)
+
+    @property
+    def right(self) -> float:
+        return max(g[3] for g in self.glyphs)
+
+
+def read_page(page: Any, settings: OcrSettings) -> list[list[Glyph]]:
+    """The lines of a rendered page as pdfium-style character boxes with confidences."""
+    import numpy as np
+
+    scale = settings.dpi / 72.0
+    pixels = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
+    result = _engine(settings.threads)(pixels)
+    if result is None or result.boxes is None or not len(result.boxes):
+        return []
+    quads = [[(float(x), float(y)) for x, y in q] for q in result.boxes]
+    angle = _skew(quads)
+    centre = (pixels.shape[1] / 2, pixels.shape[0] / 2)
+    boxes = _boxes(result, quads, _straightener(angle, centre))
+    rules = _rules(pixels, angle)
+    height = float(page.get_height())
+    return [[(ch, x0 / scale, height - y1 / scale, x1 / scale, height - y0 / scale, conf)
+             for ch, x0, y0, x1, y1, conf in line] for line in _lines(boxes, rules)]
+
+
+def _skew(quads: list) -> float:
+    """The page's skew in radians: the median slope of long horizontal boxes' top edges."""
+    angles = []
+    for q in quads:
+        (x0, y0), (x1, y1) = q[0], q[1]
+        w = math.hypot(x1 - x0, y1 - y0)
+        h = math.hypot(q[3][0] - x0, q[3][1] - y0)
+        if w > 4 * h and w > 0:
+            angles.append(math.atan2(y1 - y0, x1 - x0))
+    return statistics.median(angles) if len(angles) >= 3 else 0.0
+
+
+def _straightener(angle: float, centre: tuple[float, float]):
+    """Points -> their axis-aligned box once the page's skew is undone (rotation about the centre)."""
+    cos, sin = math.cos(-angle), math.sin(-angle)
+    cx, cy = centre
+
+    def straighten(points) -> tuple[float, float, float, float]:
+        xs, ys = [], []
+        for x, y in points:
+            dx, dy = x - cx, y - cy
+            xs.append(cx + dx * cos - dy * sin)
+            ys.append(cy + dx * sin + dy * cos)
+        return min(xs), min(ys), max(xs), max(ys)
+
+    return straighten
+
+
+def _boxes(result: Any, quads: list, straighten) -> list[_Box]:
+    boxes = []
+    words = result.word_results or [()] * len(quads)
+    for quad, text, score, word in zip(quads, result.txts, result.scores, words):
+        text = _normalize(text)
+        if not text.strip():
+            continue
+        x0, y0, x1, y1 = straighten(quad)
+        vertical = len(text) > 1 and (y1 - y0) > 1.5 * (x1 - x0)
+        glyphs = _glyphs(text, float(score), word, (x0, y0, x1, y1), vertical, straighten)
+        if glyphs:
+            boxes.append(_Box(glyphs, vertical))
+    return boxes
+
+
+_ASCII_PUNCT = str.maketrans({"(": "（", ")": "）"})
+
+
+def _normalize(text: str) -> str:
+    """Brackets as Chinese reports write them (the recogniser often reads （ as ( )."""
+    return text.translate(_ASCII_PUNCT)
+
+
+def _glyphs(text, score, word, box, vertical, straighten) -> list[tuple[str, float, float, float, float, float]]:
+    """Each character of a box with its own box and confidence: the recogniser's character boxes
+    where it gives one per character, else the box split evenly along its reading direction."""
+    chars = [(_normalize(w[0]), float(w[1]), w[2]) for w in word if w and w[0]]
+    if not vertical and chars and all(len(c) == 1 for c, _, _ in chars) and "".join(c for c, _, _ in chars) == text.replace(" ", ""):
+        return [(c, *straighten(q), conf) for c, conf, q in chars if not c.isspace()]
+    confs = [conf for c, conf, _ in chars for _ in c] if chars else []
+    if len(confs) != len(text.replace(" ", "")):
+        confs = [score] * len(text.replace(" ", ""))
+    x0, y0, x1, y1 = box
+    n = len(text)
+    out, k = [], 0
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            continue
+        if vertical:
+            cell = (x0, y0 + (y1 - y0) * i / n, x1, y0 + (y1 - y0) * (i + 1) / n)
+        else:
+            cell = (x0 + (x1 - x0) * i / n, y0, x0 + (x1 - x0) * (i + 1) / n, y1)
+        out.append((ch, *cell, confs[k]))
+        k += 1
+    return out
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A horizontal table rule on the straightened page: its height and horizontal extent."""
+
+    y: float
+    x0: float
+    x1: float
+
+
+def _rules(pixels: Any, angle: float) -> list[_Rule]:
+    """The horizontal ruling lines of the page's tables, found on the image turned straight: dark
+    runs at least a 25th of the page wide and a few pixels thick."""
+    import cv2
+    import numpy as np
+
+    gray = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
+    h, w = gray.shape
+    if abs(angle) > 1e-4:
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), math.degrees(angle), 1.0)
+        gray = cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    dark = (gray < 160).astype(np.uint8)
+    length = max(30, w // 25)
+    runs = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    thin = max(6, h // 300)
+    return [_Rule(y + hh / 2, x, x + ww) for x, y, ww, hh, _ in stats[1:n] if ww >= length and hh <= thin]
+
+
+def _band(box: _Box, rules: list[_Rule], tol: float) -> tuple[float, float] | None:
+    """The rules just above and below a box's centre, where both reach over it: its table cell's
+    top and bottom (rounded so that one rule seen in segments is one rule)."""
+    cx = (box.left + box.right) / 2
+    cy = (box.top + box.bottom) / 2
+    above = [r.y for r in rules if r.y < cy and r.x0 - tol <= cx <= r.x1 + tol]
+    below = [r.y for r in rules if r.y > cy and r.x0 - tol <= cx <= r.x1 + tol]
+    if not above or not below:
+        return None
+    return round(max(above) / tol), round(min(below) / tol)
+
+
+def _rows(boxes: list[_Box]) -> list[list[_Box]]:
+    """Boxes grouped into lines by vertical overlap with each line's first box, top to bottom."""
+    rows: list[tuple[float, float, list[_Box]]] = []
+    for box in sorted(boxes, key=lambda b: (b.top + b.bottom) / 2):
+        for i in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
+            top, bottom, members = rows[i]
+            overlap = min(bottom, box.bottom) - max(top, box.top)
+            if overlap >= 0.5 * min(bottom - top, box.bottom - box.top):
+                members.append(box)
+                break
+        else:
+            rows.append((box.top, box.bottom, [box]))
+    return [sorted(members, key=lambda b: b.left) for _, _, members in rows]
+
+
+_NUMERIC = frozenset("0123456789.,%％")
+_MAX_CELL_LINES = 3
+
+
+def _is_numeric(box: _Box) -> bool:
+    return all(g[0] in _NUMERIC for g in box.glyphs)
+
+
+def _lines(boxes: list[_Box], rules: list[_Rule] | None = None) -> list[list[tuple[str, float, float, float, float, float]]]:
+    """Lines in reading order. Inside a table cell band (between two rules) a cell's wrapped label
+    comes first, line by line, and the row's figures after it, as a text layer has them; a
+    vertical label is one line per character. Text outside any band is grouped by overlap."""
+    rules = rules or []
+    tol = 6.0
+    banded: dict[tuple, list[_Box]] = {}
+    free: list[_Box] = []
+    for box in boxes:
+        key = _band(box, rules, tol) if rules else None
+        (banded.setdefault(key, []) if key else free).append(box)
+    placed: list[tuple[tuple, list[_Box]]] = []  # (sort key, a line's boxes)
+    for key, members in banded.items():
+        flat = [b for b in members if not b.vertical]
+        rows = _rows(flat)
+        if len(rows) > _MAX_CELL_LINES:  # not a cell: a passage between two tables
+            free.extend(members)
+            continue
+        left = min(b.left for b in members)
+        order = [r for r in _rows([b for b in flat if not _is_numeric(b)])]
+        figures = sorted((b for b in flat if _is_numeric(b)), key=lambda b: b.left)
+        if len(rows) == 1:
+            order, figures = rows, []
+        for b in (b for b in members if b.vertical):
+            order = [[_Box([g], False)] for g in b.glyphs] + order
+        for i, row in enumerate(order + ([figures] if figures else [])):
+            placed.append(((key[0] * tol, left, i), row))
+    for row in _rows([b for b in free if not b.vertical]):
+        placed.append(((min(b.top for b in row), min(b.left for b in row), 0), row))
+    for b in (b for b in free if b.vertical):
+        for i, g in enumerate(b.glyphs):
+            placed.append(((g[2], g[1], i), [_Box([g], False)]))
+    placed.sort(key=lambda p: p[0])
+    return [[g for b in row for g in sorted(b.glyphs, key=lambda g: g[1])] for _, row in placed]
