@@ -93,6 +93,11 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
     if config:
         ctx = CheckContext(**{**ctx.__dict__, "config": {**ctx.config, **config}})
     findings, errors = run_checks(ctx, select(select_rules, ignore_rules))
+    if doc.ocr_pages:
+        from .checks.reading import mark_readings
+
+        findings = mark_readings(findings, doc.text, doc.ocr_spans(), doc.unsure,
+                                 option(ctx.config, "ocr", "low_confidence"))
     model_name = None
     if severity_model:
         from .severity import assign_severity
@@ -114,7 +119,7 @@ def audit_document(doc: Document, *, previous: Document | None = None, select_ru
         title=ctx.facts.title, agency=ctx.facts.agency, year=ctx.facts.year, format=ctx.facts.format,
         encoding=doc.meta.encoding, findings=findings, claims=claims, tables=ctx.tables.flat(),
         coverage=coverage(ctx, claims), errors=errors, warnings=warnings, model=model_name, tool_version=__version__,
-        previous=previous_info, page_starts=doc.page_starts)
+        previous=previous_info, page_starts=doc.page_starts, ocr_pages=doc.ocr_pages)
     report.timing_ms = (time.perf_counter() - t0) * 1000
     return report
 
@@ -132,9 +137,12 @@ def previous_mismatch(facts, prev_facts) -> str | None:
 
 
 def read_limits(config: dict | None) -> dict:
-    """The readers' budget from a configuration: ``max_bytes`` and ``max_chars``."""
+    """The readers' settings from a configuration: ``max_bytes``, ``max_chars`` and ``ocr``."""
+    from .ingest.ocr import OcrSettings
+
     config = config or defaults()
-    return {"max_bytes": option(config, "limits", "max_input_bytes"), "max_chars": option(config, "limits", "max_text_chars")}
+    return {"max_bytes": option(config, "limits", "max_input_bytes"), "max_chars": option(config, "limits", "max_text_chars"),
+            "ocr": OcrSettings(enabled=option(config, "ocr", "enabled"), dpi=option(config, "ocr", "dpi"))}
 
 
 def audit_path(path: str | Path, *, previous: str | Path | None = None, **kw) -> Report:

@@ -31,6 +31,7 @@ class Report:
     size: int | None = None  # bytes of the file read (SARIF artifact.length); not in the JSON contract
     previous: dict | None = None  # last year's report as given: source, year, agency, used, reason
     page_starts: tuple = ()  # (text offset, page) where each page of a PDF begins (Document.page_starts)
+    ocr_pages: tuple = ()  # pages of a scanned PDF read by OCR (Document.ocr_pages)
 
     def page_of(self, finding) -> int | None:
         """The page of a finding's main span in a paged source (PDF), else None."""
@@ -51,7 +52,7 @@ class Report:
             "tool": {"name": "auditor", "version": self.tool_version, "model": self.model},
             "report": {"source": self.source, "sha256": self.sha256, "title": self.title, "agency": self.agency,
                        "year": self.year, "format": self.format, "input_kind": self.input_kind,
-                       "encoding": self.encoding},
+                       "encoding": self.encoding, **({"ocr_pages": list(self.ocr_pages)} if self.ocr_pages else {})},
             "findings": [{**f.to_dict(), "page": self.page_of(f)} if self.page_starts else f.to_dict()
                          for f in self.findings],
             "claims": self.claims,

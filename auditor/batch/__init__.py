@@ -16,10 +16,12 @@ Exit codes: 0 every file audited and no finding at or above ``fail_on``; 1 findi
 """
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
 
+from ..ingest.ocr import OcrSettings
 from .tasks import AuditResult, AuditTask, ScanResult, ScanTask, audit, scan
 
 __all__ = ["run_batch", "DEFAULT_TIMEOUT", "EXIT_OK", "EXIT_FINDINGS", "EXIT_USAGE", "EXIT_FAILED"]
@@ -83,10 +85,11 @@ def run_batch(inputs, out, *, jobs: int = 1, resume: bool = False, engine: str =
         with eng, ResultWriter(out) as writer, _progress(console) as progress:
             shares_files = getattr(eng, "writes_here", False)
             cache_dir = _fresh_dir(cache) if _ingest_cache and shares_files else None
-            scans = _scan_all(eng, files, limit, timeout, writer, progress, cache_dir)
+            ocr = OcrSettings(threads=max(1, (os.cpu_count() or 1) // jobs))  # one worker's share of the cores
+            scans = _scan_all(eng, files, limit, timeout, writer, progress, cache_dir, ocr)
             n_readable = len(scans)
             planned = _plan_audits(scans, files, writer, resume, limit, timeout,
-                                   worker_writes=shares_files, cache_dir=cache_dir)
+                                   worker_writes=shares_files, cache_dir=cache_dir, ocr=ocr)
             del scans  # the paragraph signatures are no longer needed
             _audit_all(eng, planned, writer, progress, n_readable)
     except EngineError as exc:
@@ -120,9 +123,10 @@ def _rank(level: str) -> int:
     return SEVERITY_RANK[level]
 
 
-def _scan_all(eng, files, limit, timeout, writer, progress, cache_dir: str | None = None) -> list[ScanResult]:
+def _scan_all(eng, files, limit, timeout, writer, progress, cache_dir: str | None = None,
+              ocr: OcrSettings = OcrSettings(threads=1)) -> list[ScanResult]:
     bar = progress.add_task("读取", total=len(files))
-    tasks = (ScanTask(f.path, limit, timeout, cache_dir) for f in files)
+    tasks = (ScanTask(f.path, limit, timeout, cache_dir, ocr) for f in files)
     scans: list[ScanResult] = []
     for res in eng.run(scan, tasks, lambda task, failure: ScanResult(task.path, failure=failure)):
         progress.advance(bar)
@@ -136,7 +140,7 @@ def _scan_all(eng, files, limit, timeout, writer, progress, cache_dir: str | Non
 
 def _plan_audits(scans: list[ScanResult], files, writer, resume: bool, limit: int,
                  timeout: float, worker_writes: bool = False,
-                 cache_dir: str | None = None) -> list[tuple[AuditTask, str]]:
+                 cache_dir: str | None = None, ocr: OcrSettings = OcrSettings(threads=1)) -> list[tuple[AuditTask, str]]:
     """Pair the years, find the copies, skip what ``--resume`` finds already done, and put each
     report right after last year's (``pairing.chain_order``; the engine keeps them on one worker)."""
     from .. import __version__
@@ -163,7 +167,7 @@ def _plan_audits(scans: list[ScanResult], files, writer, resume: bool, limit: in
         out.append((AuditTask(s.source, limit, timeout, s.sha256, prev, prev_sha,
                               found.matches if found else (), found.share if found else 0.0,
                               report_path=str(writer.reports_dir / name) if worker_writes else None,
-                              cache_dir=cache_dir), name))
+                              cache_dir=cache_dir, ocr=ocr), name))
     at = {task.path: i for i, (task, _) in enumerate(out)}
     return [out[at[path]] for path in chain_order(list(at), previous)]
 

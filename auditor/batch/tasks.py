@@ -19,6 +19,7 @@ from pathlib import Path
 from .. import errors
 from ..across.similarity import CopyMatch, CorpusDoc
 from ..errors import Code
+from ..ingest.ocr import OcrSettings
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class ScanTask:
     max_bytes: int
     timeout: float
     cache_dir: str | None = None  # where the normalized text is kept for the audit pass (ingest_cache)
+    ocr: OcrSettings = OcrSettings(threads=1)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class AuditTask:
     copied_share: float = 0.0
     report_path: str | None = None  # the worker writes the report's JSON here itself
     cache_dir: str | None = None  # the scan pass's normalized texts (ingest_cache), read before the files
+    ocr: OcrSettings = OcrSettings(threads=1)
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,7 @@ def scan(task: ScanTask) -> ScanResult:
         from ..across.pairing import year_of
         from ..across.similarity import corpus_doc
 
-        doc = read_document(task.path, max_bytes=task.max_bytes)
+        doc = read_document(task.path, max_bytes=task.max_bytes, ocr=task.ocr)
         facts = identify(doc.text)
         why = not_a_report(doc.text, facts)
         if why:
@@ -200,12 +203,12 @@ def audit(task: AuditTask) -> AuditResult:
         from ..ingest import read_document, shown_name
         from ..pipeline import audit_document
 
-        doc = recall_document(task.cache_dir, task.path, task.sha256) or read_document(task.path,
-                                                                                   max_bytes=task.max_bytes)
+        doc = (recall_document(task.cache_dir, task.path, task.sha256)
+               or read_document(task.path, max_bytes=task.max_bytes, ocr=task.ocr))
         prev = None
         if task.previous:
             prev = (recall_document(task.cache_dir, task.previous, task.previous_sha256)
-                    or read_document(task.previous, max_bytes=task.max_bytes))
+                    or read_document(task.previous, max_bytes=task.max_bytes, ocr=task.ocr))
         report = audit_document(doc, previous=prev, config={"copies": task.copies} if task.copies else None,
                                 analyses=_ANALYSES)
         out = report.to_dict(timing=False)  # the batch records seconds in reports.csv
@@ -257,7 +260,8 @@ def remember_document(cache_dir: str, doc) -> None:
     if path.exists():
         return
     payload = {"text": doc.text, "input_kind": m.input_kind, "encoding": m.encoding, "size": m.size,
-               "pages": m.pages, "warnings": list(doc.warnings)}
+               "pages": m.pages, "warnings": list(doc.warnings), "page_starts": doc.page_starts,
+               "ocr_pages": doc.ocr_pages, "unsure": doc.unsure}
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         # surrogatepass: a text decoded with surrogateescape comes back as it was
@@ -277,6 +281,8 @@ def recall_document(cache_dir: str | None, path: str, sha256: str | None):
     try:
         d = json.loads(_cache_path(cache_dir, sha256, path).read_bytes().decode("utf-8", "surrogatepass"))
         meta = DocumentMeta(shown_name(Path(path)), sha256, d["input_kind"], d["encoding"], d["size"], d["pages"])
-        return Document(d["text"], meta, warnings=tuple(d["warnings"]))
+        return Document(d["text"], meta, warnings=tuple(d["warnings"]),
+                        page_starts=tuple(tuple(p) for p in d["page_starts"]), ocr_pages=tuple(d["ocr_pages"]),
+                        unsure=tuple((at, conf) for at, conf in d["unsure"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None

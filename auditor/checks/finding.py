@@ -9,14 +9,33 @@ SEVERITY_RANK = {s: i for i, s in enumerate(reversed(SEVERITIES))}  # info 0 …
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How a piece of evidence was read when it came from OCR (a scanned page): the lowest
+    confidence of its characters, and the characters read below certainty (offset, confidence)."""
+
+    confidence: float
+    unsure: tuple[tuple[int, float], ...] = ()
+
+    def to_dict(self) -> dict:
+        d: dict = {"read_by": "ocr", "confidence": self.confidence}
+        if self.unsure:
+            d["unsure"] = [{"offset": at, "confidence": c} for at, c in self.unsure]
+        return d
+
+
+@dataclass(frozen=True)
 class TextEvidence:
     start: int
     end: int
     quote: str
     kind: str = "text"
+    read: Reading | None = None  # the span was OCR'd: how surely it was read
 
     def to_dict(self) -> dict:
-        return {"kind": "text", "start": self.start, "end": self.end, "quote": self.quote}
+        d = {"kind": "text", "start": self.start, "end": self.end, "quote": self.quote}
+        if self.read is not None:
+            d.update(self.read.to_dict())
+        return d
 
 
 @dataclass(frozen=True)
@@ -29,6 +48,7 @@ class CellEvidence:
     end: int | None = None
     kind: str = "cell"
     source: str | None = None  # another report's cell (cross_year): its source; no offsets then
+    read: Reading | None = None  # the cell was OCR'd: how surely it was read
 
     def to_dict(self) -> dict:
         d = {"kind": "cell", "table": self.table, "row": self.row, "column": self.column, "value": self.value}
@@ -36,6 +56,8 @@ class CellEvidence:
             d.update(start=self.start, end=self.end)
         if self.source is not None:
             d["source"] = self.source
+        if self.read is not None:
+            d.update(self.read.to_dict())
         return d
 
 
@@ -79,6 +101,12 @@ class Finding:
             if isinstance(ev, CellEvidence) and ev.start is not None:
                 return ev.start, ev.end
         return None
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        """The lowest reading confidence of its OCR'd evidence, or None when none was OCR'd."""
+        reads = [ev.read.confidence for ev in self.evidence if getattr(ev, "read", None) is not None]
+        return min(reads) if reads else None
 
     def fingerprint(self, text: str = "") -> str:
         """Stable across runs and across drafts that only move text: no offsets inside."""

@@ -68,6 +68,14 @@ class Document:
     def page_at(self, offset: int) -> int | None:
         return page_at(self.page_starts, offset)
 
+    def ocr_spans(self) -> tuple[tuple[int, int], ...]:
+        """The text ranges (end exclusive) of the pages read by OCR."""
+        if not self.ocr_pages:
+            return ()
+        ends = [at for at, _ in self.page_starts[1:]] + [len(self.text)]
+        ocr = set(self.ocr_pages)
+        return tuple((at, end) for (at, page), end in zip(self.page_starts, ends) if page in ocr)
+
 
 def page_at(page_starts, offset: int) -> int | None:
     """The page holding a text offset, or None for an unpaged source."""

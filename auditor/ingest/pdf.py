@@ -514,7 +514,7 @@ def _assemble(data: bytes, source: str, sha256: str, read: _Pages) -> Document:
     if read.ocr_pages:
         warnings.append(
             f"PDF 第 {'、'.join(map(str, read.ocr_pages))} 页没有文本层，已用文字识别（OCR）读取；"
-            "识别可能有误，依据中标为“识别”的数字请对照原件核实。"
+            "识别可能有误，依据经文字识别读取的问题已注明置信度，请对照原件核实。"
         )
     pages = _remove_decorations(read.pages, read.heights)
     flat = [ln for lines in pages for ln in lines]

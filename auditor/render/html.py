@@ -15,6 +15,7 @@ from html import escape
 from importlib import resources
 
 from ..checks.finding import SEVERITIES, SEVERITY_RANK, CellEvidence, TextEvidence
+from .text import ocr_note
 
 LEVEL_NAMES = {"high": "严重", "medium": "中等", "low": "轻微", "info": "提示"}
 
@@ -160,6 +161,8 @@ def _finding_item(f, marked: set[str], template, page: int | None = None) -> str
         head += f' <span class="page" data-page="{page}">第{page}页</span>'
     parts = [f'<li class="finding sev-{escape(f.severity)}" id="f-{escape(f.id)}">{head}',
              f'<p class="msg">{escape(f.message)}</p>']
+    if f.ocr_confidence is not None:
+        parts.append(f'<p class="ocr">{escape(ocr_note(f))}</p>')
     facts = [(label, v) for label, v in (("表述值", f.stated), ("应为", f.expected)) if v is not None]
     if f.severity_score is not None:
         facts.append(("严重程度评分", f"{f.severity_score:.2f}"))

@@ -7,6 +7,14 @@ LEVEL_NAMES = {"high": "严重", "medium": "中等", "low": "轻微", "info": "�
 LEVEL_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
+def ocr_note(f) -> str:
+    """What an inspector must know of evidence read from a scanned page."""
+    conf = f.ocr_confidence
+    if conf is None:
+        return ""
+    return f"（依据经文字识别读取，最低置信度{conf:.2f}，请对照原件核实）"
+
+
 def render_text(report, *, color: bool = False, **_) -> str:
     from io import StringIO
 
@@ -29,7 +37,7 @@ def render_text(report, *, color: bool = False, **_) -> str:
             span = f.main_span
             page = report.page_of(f)
             where = (f"（第{page}页）" if page else f"（第{report.text.count(chr(10), 0, span[0]) + 1}行）") if span else ""
-            con.print(f"  {f.id} {f.code} {f.check}{where}：{escape(f.message)}")
+            con.print(f"  {f.id} {f.code} {f.check}{where}：{escape(f.message)}{ocr_note(f)}")
     for err in report.errors:
         con.print(f"[red]规则错误[/red] {escape(err.get('error', ''))}")
     for w in report.warnings:

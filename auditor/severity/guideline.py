@@ -27,7 +27,8 @@ def severity(check: str, **facts) -> str:
     - meta.period: ``partial_year`` – a well-formed period of part of the year → medium
     - meta.format: ``wholly`` – the whole report in the 2019 layout → medium (a single row or label: low)
     - any check: ``reading_doubt`` – the reader's doubt, not the report's defect (digits run together
-      that split several ways, no statistics period found) → info
+      that split several ways, no statistics period found, a difference that one digit OCR read
+      with low confidence would explain) → info
     - meta.copied: ``other_agency`` – copied from another agency → medium
     - cross_year.delta: ``with_previous`` – last year's report is available (and contradicts the claim) → medium
     - cross_year.carry_over: ``roll_forward`` – 现行有效件数 against last year's plus issued minus
@@ -88,7 +89,7 @@ def finding_facts(finding) -> dict:
         "with_previous": bool(f.get("with_previous") or f.get("verifiable")),
         "roll_forward": kind == "roll_forward",
         "provable": f.get("provable", True),
-        "reading_doubt": kind == "glued" or bool(f.get("reading_doubt")),
+        "reading_doubt": kind == "glued" or bool(f.get("reading_doubt")) or bool(f.get("ocr_doubt")),
     }
 
 

@@ -29,9 +29,11 @@ def assign_severity(findings, ctx):
 
     try:
         families = set(loaded.families)
-        movable = [f for f in findings if f.check.split(".", 1)[0] in families]
+        def moves(f) -> bool:  # an OCR doubt is the reader's: no model trained on text layers overrules it
+            return f.check.split(".", 1)[0] in families and not f.facts.get("ocr_doubt")
+
+        movable = [f for f in findings if moves(f)]
         rated = iter(rate(loaded.model, movable, features_for(movable, ctx)))
-        return ([next(rated) if f.check.split(".", 1)[0] in families else f for f in findings],
-                MODEL_NAME, [])
+        return [next(rated) if moves(f) else f for f in findings], MODEL_NAME, []
     except Exception as exc:  # noqa: BLE001 - a model that cannot predict must not sink the audit
         return findings, None, [f"严重程度模型预测出错（{type(exc).__name__}），严重程度按指南给出"]
