@@ -112,13 +112,13 @@ def read_page(page: Any, settings: OcrSettings) -> list[list[Glyph]]:
     if result is None or result.boxes is None or not len(result.boxes):
         return []
     quads = [[(float(x), float(y)) for x, y in q] for q in result.boxes]
-    angle = _skew(quads)
+    angle = _levelling(pixels, _skew(quads))
     centre = (pixels.shape[1] / 2, pixels.shape[0] / 2)
-    boxes = _boxes(result, quads, _straightener(angle, centre))
-    rules = _rules(pixels, angle)
+    rules, walls = _rules(pixels, angle)
+    boxes = _split_boxes(_boxes(result, quads, _straightener(angle, centre)), walls)
     height = float(page.get_height())
     return [[(ch, x0 / scale, height - y1 / scale, x1 / scale, height - y0 / scale, conf)
-             for ch, x0, y0, x1, y1, conf in line] for line in _lines(boxes, rules)]
+             for ch, x0, y0, x1, y1, conf in _split_cells(line, walls)] for line in _lines(boxes, rules, walls)]
 
 
 def _skew(quads: list) -> float:
@@ -131,6 +131,28 @@ def _skew(quads: list) -> float:
         if w > 4 * h and w > 0:
             angles.append(math.atan2(y1 - y0, x1 - x0))
     return statistics.median(angles) if len(angles) >= 3 else 0.0
+
+
+def _levelling(pixels: Any, guess: float) -> float:
+    """The skew refined around ``guess`` (radians): the angle that, undone, makes the page's rows of
+    ink sharpest (the largest variance of the ink per pixel row, on a half-size copy). Text boxes
+    alone are off by a quarter of a degree on a noisy page, seven pixels across a table."""
+    import cv2
+    import numpy as np
+
+    gray = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
+    small = cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    ink = (small < 160).astype(np.float32)
+    h, w = ink.shape
+
+    def sharpness(angle: float) -> float:
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), math.degrees(angle), 1.0)
+        return float(np.var(cv2.warpAffine(ink, turn, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1)))
+
+    best = guess
+    for step, span in ((math.radians(0.1), 6), (math.radians(0.02), 5)):
+        best = max((best + k * step for k in range(-span, span + 1)), key=sharpness)
+    return best if sharpness(best) > 1.01 * sharpness(guess) else guess  # a flat peak: keep the guess
 
 
 def _straightener(angle: float, centre: tuple[float, float]):
@@ -205,9 +227,18 @@ class _Rule:
     x1: float
 
 
-def _rules(pixels: Any, angle: float) -> list[_Rule]:
-    """The horizontal ruling lines of the page's tables, found on the image turned straight: dark
-    runs at least a 25th of the page wide and a few pixels thick."""
+@dataclass(frozen=True)
+class _Wall:
+    """A vertical table rule on the straightened page: where it stands and its vertical extent."""
+
+    x: float
+    y0: float
+    y1: float
+
+
+def _rules(pixels: Any, angle: float) -> tuple[list[_Rule], list[_Wall]]:
+    """The ruling lines of the page's tables, found on the image turned straight: horizontal dark
+    runs at least a 25th of the page wide, vertical ones an 80th of its height, a few pixels thick."""
     import cv2
     import numpy as np
 
@@ -216,12 +247,94 @@ def _rules(pixels: Any, angle: float) -> list[_Rule]:
     if abs(angle) > 1e-4:
         turn = cv2.getRotationMatrix2D((w / 2, h / 2), math.degrees(angle), 1.0)
         gray = cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-    dark = (gray < 160).astype(np.uint8)
+    gray = cv2.medianBlur(gray, 3)  # scanner noise off, 2-pixel rules kept
+    dark = (gray < 210).astype(np.uint8)  # light grey rules too (a browser prints borders grey)
     length = max(30, w // 25)
     runs = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
     thin = max(6, h // 300)
-    return [_Rule(y + hh / 2, x, x + ww) for x, y, ww, hh, _ in stats[1:n] if ww >= length and hh <= thin]
+    reach = w / 50  # a rule drawn in pieces, or stopping short of the last column, still reaches it
+    rules = _levelled([_Rule(y + hh / 2, x - reach, x + ww + reach)
+                       for x, y, ww, hh, _ in stats[1:n] if ww >= length and hh <= thin])
+    tall = max(20, h // 80)
+    runs = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, tall)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    walls = [_Wall(x + ww / 2, y, y + hh) for x, y, ww, hh, _ in stats[1:n] if hh >= tall and ww <= thin]
+    return rules, _joined(walls)
+
+
+def _levelled(rules: list[_Rule]) -> list[_Rule]:
+    """Rules a few pixels apart in height (one rule seen in pieces, a double border) at one height."""
+    out: list[_Rule] = []
+    group: list[_Rule] = []
+    for r in sorted(rules, key=lambda r: r.y) + [None]:
+        if group and (r is None or r.y - group[-1].y > 4):
+            y = sum(g.y for g in group) / len(group)
+            out += [_Rule(y, g.x0, g.x1) for g in group]
+            group = []
+        if r is not None:
+            group.append(r)
+    return out
+
+
+def _joined(walls: list[_Wall]) -> list[_Wall]:
+    """Segments of one vertical rule (broken where it crosses a horizontal one) as one rule."""
+    out: list[_Wall] = []
+    for w in sorted(walls, key=lambda w: (round(w.x / 3), w.y0)):
+        last = out[-1] if out else None
+        if last is not None and abs(last.x - w.x) <= 3 and w.y0 <= last.y1 + 4:
+            out[-1] = _Wall(last.x, last.y0, max(last.y1, w.y1))
+        else:
+            out.append(w)
+    return out
+
+
+_SPACE = (" ", 0.0, 0.0, 0.0, 0.0, 1.0)
+
+
+def _crosses(a, b, walls: list[_Wall]) -> bool:
+    """A vertical rule stands between the centres of characters ``a`` and ``b``, beside most of
+    their height, and is half as long again as they are tall (a letter's own stroke, a 1, is not)."""
+    ca, cb = (a[1] + a[3]) / 2, (b[1] + b[3]) / 2
+    top, bottom = min(a[2], b[2]), max(a[4], b[4])
+    tall = bottom - top
+    return any(ca < w.x < cb and w.y1 - w.y0 >= 1.5 * tall and min(w.y1, bottom) - max(w.y0, top) >= 0.8 * tall
+               for w in walls)
+
+
+def _split_boxes(boxes: list[_Box], walls: list[_Wall]) -> list[_Box]:
+    """Boxes cut where a vertical rule crosses them: the detector reads a label and the figure in
+    the next cell, or two narrow cells' figures (0 | 3), as one box."""
+    if not walls:
+        return boxes
+    out = []
+    for box in boxes:
+        if box.vertical:
+            out.append(box)
+            continue
+        glyphs = sorted(box.glyphs, key=lambda g: g[1])
+        piece = [glyphs[0]]
+        for a, b in zip(glyphs, glyphs[1:]):
+            if _crosses(a, b, walls):
+                out.append(_Box(piece, False))
+                piece = []
+            piece.append(b)
+        out.append(_Box(piece, False))
+    return out
+
+
+def _split_cells(line: list, walls: list[_Wall]) -> list:
+    """The line with a space wherever a vertical rule stands between two characters' centres: the
+    detector reads two narrow cells' figures (0 | 3) as one box "03". A rule counts only where it
+    reaches above and below both characters (a letter's own stroke does not)."""
+    if not walls or len(line) < 2:
+        return line
+    out = [line[0]]
+    for a, b in zip(line, line[1:]):
+        if _crosses(a, b, walls):
+            out.append(_SPACE)
+        out.append(b)
+    return out
 
 
 def _band(box: _Box, rules: list[_Rule], tol: float) -> tuple[float, float] | None:
@@ -259,11 +372,27 @@ def _is_numeric(box: _Box) -> bool:
     return all(g[0] in _NUMERIC for g in box.glyphs)
 
 
-def _lines(boxes: list[_Box], rules: list[_Rule] | None = None) -> list[list[tuple[str, float, float, float, float, float]]]:
+def _cells(boxes: list[_Box], walls: list[_Wall], top: float, bottom: float) -> list[list[_Box]]:
+    """A band's boxes split into its cells, left to right, at the vertical rules that cross it."""
+    cells: list[list[_Box]] = []
+    for box in sorted(boxes, key=lambda b: b.left):
+        if cells:
+            prev = cells[-1][-1]
+            a, b = (prev.left + prev.right) / 2, (box.left + box.right) / 2
+            if not any(a < w.x < b and min(w.y1, bottom) - max(w.y0, top) >= 0.7 * (bottom - top) for w in walls):
+                cells[-1].append(box)
+                continue
+        cells.append([box])
+    return cells
+
+
+def _lines(boxes: list[_Box], rules: list[_Rule] | None = None,
+           walls: list[_Wall] | None = None) -> list[list[tuple[str, float, float, float, float, float]]]:
     """Lines in reading order. Inside a table cell band (between two rules) a cell's wrapped label
-    comes first, line by line, and the row's figures after it, as a text layer has them; a
-    vertical label is one line per character. Text outside any band is grouped by overlap."""
-    rules = rules or []
+    comes first, line by line, and the row's figures after it, as a text layer has them; a header
+    band of several wrapped cells reads cell by cell; a vertical label is one line per character.
+    Text outside any band is grouped by overlap."""
+    rules, walls = rules or [], walls or []
     tol = 6.0
     banded: dict[tuple, list[_Box]] = {}
     free: list[_Box] = []
@@ -278,7 +407,12 @@ def _lines(boxes: list[_Box], rules: list[_Rule] | None = None) -> list[list[tup
             free.extend(members)
             continue
         left = min(b.left for b in members)
-        order = [r for r in _rows([b for b in flat if not _is_numeric(b)])]
+        words = [b for b in flat if not _is_numeric(b)]
+        cells = _cells(words, walls, key[0] * tol, key[1] * tol)
+        if len(cells) > 1 and len(rows) > 1:
+            order = [r for cell in cells for r in _rows(cell)]
+        else:
+            order = _rows(words)
         figures = sorted((b for b in flat if _is_numeric(b)), key=lambda b: b.left)
         if len(rows) == 1:
             order, figures = rows, []
