@@ -58,7 +58,10 @@ def _engine(threads: int) -> Any:
         if threads not in _ENGINES:
             if not available():
                 raise errors.E109("no_ocr")
+            import onnxruntime
             import rapidocr
+
+            onnxruntime.disable_telemetry_events()  # the reports are a government's: nothing leaves the machine
 
             models = Path(rapidocr.__file__).parent / "models"
             det = sorted(models.glob("*det*.onnx"))
