@@ -35,7 +35,7 @@ def _mark(finding: Finding, text, ocr_spans, unsure, at, low) -> Finding:
             evidence.append(ev)
             continue
         chars = tuple(unsure[bisect_left(at, ev.start):bisect_right(at, ev.end - 1)])
-        reading = Reading(min((c for _, c in chars), default=1.0), chars)
+        reading = Reading(min([c for _, c in chars] + [1.0]), chars)
         confidences.append(reading.confidence)
         doubtful += [(offset, _place(text, offset, ev.end)) for offset, c in chars if c < low and text[offset].isdigit()]
         evidence.append(ev.__class__(**{**ev.__dict__, "read": reading}))

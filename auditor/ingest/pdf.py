@@ -501,7 +501,11 @@ def _assemble(data: bytes, source: str, sha256: str, read: _Pages) -> Document:
     if read.failed_pages and len(read.failed_pages) == read.npages:
         raise errors.E104("all_pages_failed")
     if read.total_chars == 0:
-        raise errors.E109("ocr_nothing" if read.ocr_pages else "no_ocr" if read.ocr_missing else "no_text_layer")
+        if read.ocr_pages:
+            raise errors.E109("ocr_nothing")
+        if read.ocr_missing:
+            raise errors.E109("no_ocr")
+        raise errors.E109("no_text_layer")
     if read.bad_chars > 0.3 * read.total_chars:
         raise errors.E113()
     if read.failed_pages:
@@ -528,7 +532,9 @@ def _assemble(data: bytes, source: str, sha256: str, read: _Pages) -> Document:
         if joined.conf is not None:
             unsure += [(start + i, round(c, 4)) for i, c in enumerate(joined.conf) if c < UNSURE]
     if builder.empty:
-        raise errors.E109("ocr_nothing" if read.ocr_pages else "page_numbers_only")
+        if read.ocr_pages:
+            raise errors.E109("ocr_nothing")
+        raise errors.E109("page_numbers_only")
     meta = DocumentMeta(
         source=source, sha256=sha256, input_kind="pdf", encoding=None, size=len(data), pages=read.npages
     )
