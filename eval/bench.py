@@ -367,6 +367,40 @@ def pdf(reps: int) -> dict:
             "generated": "not measured: auditor_lab.generator renders txt, html and docx only"}
 
 
+# ----------------------------------------------------------------------------- 6. scanned PDFs (OCR)
+def ocr() -> dict:
+    """Seconds a page of a scanned report: the shared PDFs rendered to 200-dpi image-only PDFs, read
+    (render, recognise, lay out) with ONNX Runtime on all cores and on one thread (a ``-j 2``
+    worker's share of two cores), beside the audit of what was read."""
+    from importlib import util
+
+    if util.find_spec("rapidocr") is None:
+        return {"note": "the ocr extra is not installed"}
+    pdfs = sorted(REAL.glob("*.pdf")) if REAL.is_dir() else []
+    if not pdfs:
+        return {"note": "no real PDFs (/work/shared absent)"}
+    from auditor.ingest import document_from_bytes
+    from auditor.ingest.ocr import OcrSettings
+    from auditor.pipeline import audit_document
+    from auditor_lab.scan import scanned
+
+    scans = [(p.name, scanned(p.read_bytes())) for p in pdfs]
+    document_from_bytes(scans[0][1], filename="warm.pdf", ocr=OcrSettings(threads=1))  # loads the models
+    out: dict = {"files": [s[0] for s in scans]}
+    for label, threads in (("all_cores", 0), ("one_thread", 1)):
+        read = audit = pages = 0.0
+        for name, data in scans:
+            t0 = time.perf_counter()
+            doc = document_from_bytes(data, filename=name, ocr=OcrSettings(threads=threads))
+            t1 = time.perf_counter()
+            audit_document(doc)
+            read, audit, pages = read + t1 - t0, audit + time.perf_counter() - t1, pages + len(doc.ocr_pages)
+        out[label] = {"s_per_page": round(read / pages, 2), "audit_ms_per_report": round(audit / len(scans) * 1000, 1),
+                      "ocr_share_of_report": round(read / (read + audit), 4)}
+    out["pages"] = int(pages)
+    return out
+
+
 # ----------------------------------------------------------------------------- report
 def verdicts(res: dict) -> dict:
     out = {}
@@ -448,6 +482,16 @@ def markdown(res: dict) -> str:
         lines += ["", "## PDF ingestion (`read_document`, median)", "", "| file | pages | ms | ms/page |", "|---|---|---|---|"]
         lines += [f"| {f['file']} | {f['pages']} | {f['ms']} | {f['ms_per_page']} |" for f in p["files"]]
         lines += ["", f"Overall {p['ms_per_page']} ms/page; generated PDFs {p['generated']}."]
+    if res.get("ocr", {}).get("pages"):
+        o = res["ocr"]
+        lines += ["", "## Scanned PDFs (OCR)", "",
+                  f"The {len(o['files'])} shared PDFs rendered to 200-dpi image-only PDFs ({o['pages']} pages), read "
+                  "by OCR (render, recognise, lay out) and audited:", "",
+                  "| ONNX Runtime threads | s/page | audit of what was read (ms/report) | OCR's share of a scanned report |",
+                  "|---|---|---|---|"]
+        lines += [f"| {label.replace('_', ' ')} | {o[label]['s_per_page']} | {o[label]['audit_ms_per_report']} | "
+                  f"{o[label]['ocr_share_of_report']:.1%} |" for label in ("all_cores", "one_thread")]
+        lines += ["", "Accuracy per scanning condition and a mixed batch's share: `eval/results/ocr.md`."]
     return "\n".join(lines) + "\n"
 
 
@@ -457,12 +501,13 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer reports and repetitions (< 40 s)")
     ap.add_argument("--batch-n", type=int, help="files in the -j 1 / -j 2 batch (default 1000, 60 with --quick): a "
                                                 "throughput, so more files than --n, for the start-up to weigh little")
-    ap.add_argument("--only", nargs="*", choices=("steady", "cold", "rss", "batch", "pdf"), help="run only these parts")
+    ap.add_argument("--only", nargs="*", choices=("steady", "cold", "rss", "batch", "pdf", "ocr"),
+                    help="run only these parts")
     ap.add_argument("--out", type=Path, help="where bench.json and bench.md go (default eval/results; "
                                              "with --only nothing is written unless given)")
     args = ap.parse_args()
     n = args.n or (30 if args.quick else 200)
-    parts = set(args.only or ("steady", "cold", "rss", "batch", "pdf"))
+    parts = set(args.only or ("steady", "cold", "rss", "batch", "pdf", "ocr"))
     batch_note = f", batch {args.batch_n or (60 if args.quick else 1000)} files" if "batch" in parts else ""
     res: dict = {"args": f"n={n}{batch_note}{' quick' if args.quick else ''}", "machine": machine()}
     started = time.perf_counter()
@@ -485,6 +530,8 @@ def main() -> None:
             res["batch"] = batch(more, tmp, 1 if args.quick else 3)
         if "pdf" in parts:
             res["pdf"] = pdf(1 if args.quick else 3)
+        if "ocr" in parts:
+            res["ocr"] = ocr()
     res["machine"]["loadavg_end"] = list(os.getloadavg())
     res["seconds"] = round(time.perf_counter() - started, 1)
     res["verdicts"] = verdicts(res)
