@@ -273,6 +273,34 @@ def test_dask_engine_gives_the_same_results(tmp_path):
     assert len([r for r in _rows(tmp_path / "out", "findings.csv") if r["code"] == "CY001"]) == 2
 
 
+def _comparable(out: Path, name: str) -> list[dict]:
+    """A results CSV without what differs from run to run (seconds)."""
+    return sorted(({k: v for k, v in r.items() if "seconds" not in k} for r in _rows(out, name)),
+                  key=lambda r: sorted(r.items()))
+
+
+def test_dask_on_a_local_multiprocess_cluster_gives_the_local_engines_outputs(tmp_path):
+    """The multi-process path on loopback: a two-worker cluster, files in chunks (several chunks
+    and a part chunk here), workers reading the files and writing the reports themselves."""
+    pytest.importorskip("distributed")
+    from auditor_lab.generator import generate_corpus
+
+    corpus = tmp_path / "in"
+    generate_corpus(corpus, n=20, seed=7, pairs=True, formats=("txt", "html"))
+    (corpus / "empty.txt").write_bytes(b"")
+    import auditor.batch.engines as engines
+
+    outs = {}
+    for engine in ("local", "dask"):
+        outs[engine] = tmp_path / engine
+        assert run_batch([corpus], outs[engine], jobs=2, engine=engine, console=_quiet()) == 3  # empty.txt
+    assert engines.DaskEngine(None, 2, 60).chunk < len(_rows(outs["local"], "reports.csv"))
+    for name in ("reports.csv", "findings.csv"):
+        assert _comparable(outs["dask"], name) == _comparable(outs["local"], name), name
+    local = sorted(p.name for p in (outs["local"] / "reports").rglob("*.json"))
+    assert sorted(p.name for p in (outs["dask"] / "reports").rglob("*.json")) == local and local
+
+
 def test_cli_batch_command(tmp_path):
     from typer.testing import CliRunner
 

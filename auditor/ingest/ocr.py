@@ -111,14 +111,19 @@ def read_page(page: Any, settings: OcrSettings) -> list[list[Glyph]]:
 
     scale = settings.dpi / 72.0
     pixels = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
-    result = _engine(settings.threads)(pixels)
+    # every switch given on every call: the recogniser keeps the last call's switches
+    result = _engine(settings.threads)(pixels, use_det=True, use_cls=False, use_rec=True)
     if result is None or result.boxes is None or not len(result.boxes):
         return []
     quads = [[(float(x), float(y)) for x, y in q] for q in result.boxes]
+    engine = _engine(settings.threads)
+    words = result.word_results or [()] * len(quads)
+    read = [_lead_in(pixels, quad, text, float(score), word, engine)
+            for quad, text, score, word in zip(quads, result.txts, result.scores, words)]
     angle = _levelling(pixels, _skew(quads))
     centre = (pixels.shape[1] / 2, pixels.shape[0] / 2)
     rules, walls = _rules(pixels, angle)
-    boxes = _split_boxes(_boxes(result, quads, _straightener(angle, centre)), walls)
+    boxes = _split_boxes(_boxes(read, _straightener(angle, centre)), walls)
     height = float(page.get_height())
     return [[(ch, x0 / scale, height - y1 / scale, x1 / scale, height - y0 / scale, conf)
              for ch, x0, y0, x1, y1, conf in _split_cells(line, walls)] for line in _lines(boxes, rules, walls)]
@@ -174,10 +179,50 @@ def _straightener(angle: float, centre: tuple[float, float]):
     return straighten
 
 
-def _boxes(result: Any, quads: list, straighten) -> list[_Box]:
+def _lead_in(pixels: Any, quad: list, text: str, score: float, word, engine) -> tuple:
+    """(quad, text, score, characters) of a recognised box, with the characters the detector left
+    out between it and a cell border just to its left: a thin first stroke touching the border (一、
+    and 二、 of a label set without cell padding) is taken for part of the rule. The strip between
+    the border and the box is read again with the box, the border painted out; what precedes the
+    box's own text is added when the rest reads the same."""
+    import numpy as np
+
+    xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+    left, right, top, bottom = int(min(xs)), int(max(xs)), int(min(ys)), int(max(ys))
+    height = bottom - top
+    if height < 8 or left < 4 or not text or (bottom - top) > 1.5 * (right - left) or text[0] in _NUMERIC:
+        return quad, text, score, word  # a figure's cell: its digits are boxed whole
+    strip = pixels[top:bottom, max(0, left - 2 * height):left].min(axis=2)
+    dark = strip < 160
+    grey = strip < 210
+    grey = grey | np.roll(grey, 1, axis=1)  # a rule a degree or two off upright spans two columns
+    walls = np.flatnonzero(grey.mean(axis=0) >= 0.75)  # columns dark (nearly) top to bottom: a rule
+    if not len(walls):
+        return quad, text, score, word
+    start = int(walls[-1]) + 3  # just right of the rule
+    ink = np.flatnonzero(dark[:, start:].any(axis=0))
+    if dark[:, start:].sum() < 0.02 * height * height or not len(ink):
+        return quad, text, score, word
+    x0 = max(0, left - 2 * height) + start + int(ink[0])
+    crop = pixels[top:bottom, max(0, x0 - 4):right + 2].copy()
+    crop[:, :max(0, min(4, x0))] = 255
+    again = engine(crop, use_det=False, use_cls=False, use_rec=True)
+    if not again.txts or not again.txts[0].endswith(text) or len(again.txts[0]) == len(text) or again.scores[0] < 0.8:
+        return quad, text, score, word
+    lead = again.txts[0][:-len(text)]
+    if any(ch in _NUMERIC for ch in lead):
+        return quad, text, score, word
+    step = (left - x0) / len(lead)
+    added = tuple((ch, float(again.scores[0]), [[x0 + i * step, top], [x0 + (i + 1) * step, top],
+                                                [x0 + (i + 1) * step, bottom], [x0 + i * step, bottom]])
+                  for i, ch in enumerate(lead))
+    grown = [(x0, quad[0][1]), quad[1], quad[2], (x0, quad[3][1])]
+    return grown, lead + text, min(score, float(again.scores[0])), added + tuple(word or ())
+
+
+def _boxes(read: list, straighten) -> list[_Box]:
     boxes = []
-    words = result.word_results or [()] * len(quads)
-    for quad, text, score, word in zip(quads, result.txts, result.scores, words):
+    for quad, text, score, word in read:
         text = _normalize(text)
         if not text.strip():
             continue
@@ -250,8 +295,10 @@ def _rules(pixels: Any, angle: float) -> tuple[list[_Rule], list[_Wall]]:
     if abs(angle) > 1e-4:
         turn = cv2.getRotationMatrix2D((w / 2, h / 2), math.degrees(angle), 1.0)
         gray = cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-    gray = cv2.medianBlur(gray, 3)  # scanner noise off, 2-pixel rules kept
-    dark = (gray < 210).astype(np.uint8)  # light grey rules too (a browser prints borders grey)
+    # light grey counts (a browser prints borders grey); a rule broken by scanner noise is mended
+    # along its own direction (one or two pixels), so that a 1-pixel rule survives
+    ink = (gray < 210).astype(np.uint8)
+    dark = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
     length = max(30, w // 25)
     runs = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
@@ -260,6 +307,7 @@ def _rules(pixels: Any, angle: float) -> tuple[list[_Rule], list[_Wall]]:
     rules = _levelled([_Rule(y + hh / 2, x - reach, x + ww + reach)
                        for x, y, ww, hh, _ in stats[1:n] if ww >= length and hh <= thin])
     tall = max(20, h // 80)
+    dark = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
     runs = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, tall)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
     walls = [_Wall(x + ww / 2, y, y + hh) for x, y, ww, hh, _ in stats[1:n] if hh >= tall and ww <= thin]
