@@ -198,6 +198,8 @@ def batch(
     resume: bool = typer.Option(False, "--resume", help="跳过已有结果（sha256 与工具版本相同）的报告"),
     engine: str = typer.Option("local", "--engine", metavar="local|dask", help="local 或 dask"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="地址", help="dask 调度器地址"),
+    shared_storage: bool = typer.Option(False, "--shared-storage",
+                                        help="dask 工作进程与本机共享结果目录（共享存储）：由工作进程直接写出每份报告的结果"),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="任一报告达到该级别时退出码为1（默认 none）"),
     timeout: float = typer.Option(120.0, "--timeout", metavar="秒", help="单个文件的处理时限（秒），超时记为失败"),
     no_config: bool = typer.Option(False, "--no-config", help="不读取 auditor.toml / pyproject.toml 中的 fail_on"),
@@ -216,6 +218,7 @@ def batch(
         typer.echo(f"错误：{exc}", err=True)
         raise typer.Exit(2)
     raise typer.Exit(run_batch(inputs, out, jobs=jobs, resume=resume, engine=engine, scheduler=scheduler,
+                               shared_storage=shared_storage,
                                fail_on=level, timeout=timeout))
 
 

@@ -257,7 +257,8 @@ def test_worker_crash_and_timeouts_become_error_rows(tmp_path, jobs):
     assert all(rows[n]["status"] == "ok" for n in ("a-ok-1.txt", "a-ok-2.txt", "a-ok-3.txt"))
 
 
-def test_dask_engine_gives_the_same_results(tmp_path):
+@pytest.mark.parametrize("shared_storage", [False, True])
+def test_dask_engine_gives_the_same_results(tmp_path, shared_storage):
     pytest.importorskip("distributed")
     from distributed import LocalCluster
 
@@ -266,11 +267,12 @@ def test_dask_engine_gives_the_same_results(tmp_path):
     _write_good(corpus, [GOOD[7], GOOD[8]])  # 淮安市 2022/2023: two CY001 (medium), nothing high
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
         rc = run_batch([corpus], tmp_path / "out", engine="dask", scheduler=cluster.scheduler_address,
-                       fail_on="high", console=_quiet())
+                       shared_storage=shared_storage, fail_on="high", console=_quiet())
     assert rc == 0
     rows = {Path(r["source"]).name: r for r in _rows(tmp_path / "out", "reports.csv")}
     assert rows["ha-2023.txt"]["previous"].endswith("ha-2022.txt") and rows["ha-2022.txt"]["status"] == "ok"
     assert len([r for r in _rows(tmp_path / "out", "findings.csv") if r["code"] == "CY001"]) == 2
+    assert len(list((tmp_path / "out" / "reports").rglob("*.json"))) == 2
 
 
 def _comparable(out: Path, name: str) -> list[dict]:

@@ -53,10 +53,13 @@ def _usage_error(console, message: str) -> int:
 
 
 def run_batch(inputs, out, *, jobs: int = 1, resume: bool = False, engine: str = "local",
-              scheduler: str | None = None, fail_on: str = "none", timeout: float = DEFAULT_TIMEOUT,
+              scheduler: str | None = None, shared_storage: bool = False, fail_on: str = "none",
+              timeout: float = DEFAULT_TIMEOUT,
               max_bytes: int | None = None, console=None, _engine=None, _ingest_cache: bool = True) -> int:
     """Audit every report under ``inputs`` into ``out``; returns the exit code.
 
+    ``shared_storage``: the dask workers of ``scheduler`` see ``out`` (shared storage), so they write
+    the reports themselves, as local workers do, instead of sending them back;
     ``_engine`` replaces the engine built from ``engine``/``jobs``/``scheduler`` (tests);
     ``_ingest_cache=False`` parses each file again in the audit pass (tests compare the two).
     """
@@ -81,7 +84,8 @@ def run_batch(inputs, out, *, jobs: int = 1, resume: bool = False, engine: str =
     t0 = time.perf_counter()
     cache = out / INGEST_CACHE
     try:
-        eng = _engine or open_engine(engine, jobs=jobs, timeout=timeout, scheduler=scheduler)
+        eng = _engine or open_engine(engine, jobs=jobs, timeout=timeout, scheduler=scheduler,
+                                    shared_storage=shared_storage)
         with eng, ResultWriter(out) as writer, _progress(console) as progress:
             shares_files = getattr(eng, "writes_here", False)
             cache_dir = _fresh_dir(cache) if _ingest_cache and shares_files else None

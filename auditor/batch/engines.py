@@ -333,11 +333,12 @@ class DaskEngine:
     """
 
     def __init__(self, scheduler: str | None, jobs: int, timeout: float, grace: float = HARD_GRACE,
-                 chunk: int = 16) -> None:
+                 chunk: int = 16, shared_storage: bool = False) -> None:
         self.scheduler, self.jobs, self.timeout, self.grace, self.chunk = scheduler, jobs, timeout, grace, chunk
         self._client = self._cluster = None
         self.capacity = jobs
-        self.writes_here = scheduler is None  # a remote cluster's workers send their reports back
+        # workers that see the output folder write the reports; a remote cluster's send them back
+        self.writes_here = scheduler is None or shared_storage
 
     def __enter__(self) -> "DaskEngine":
         try:
@@ -403,10 +404,11 @@ class DaskEngine:
                     yield fail(chunk[0], timeout_failure(self.timeout))
 
 
-def open_engine(engine: str, *, jobs: int, timeout: float, scheduler: str | None, grace: float = HARD_GRACE):
+def open_engine(engine: str, *, jobs: int, timeout: float, scheduler: str | None, grace: float = HARD_GRACE,
+                shared_storage: bool = False):
     if engine == "local":
         return LocalEngine(jobs, timeout, grace)
     if engine == "dask":
-        return DaskEngine(scheduler, jobs, timeout, grace)
+        return DaskEngine(scheduler, jobs, timeout, grace, shared_storage=shared_storage)
     raise EngineError(f"未知的执行引擎：{engine}（可选 local 或 dask）")
 
