@@ -34,6 +34,9 @@ __all__ = ["OcrSettings", "available", "read_page"]
 Glyph = tuple[str, float, float, float, float, float]
 
 
+_MAX_SIDE = 4000  # pixels: an A4 page at 340 dpi
+
+
 @dataclass(frozen=True)
 class OcrSettings:
     """``enabled``: read scanned pages at all; ``dpi``: rendering resolution; ``threads``: ONNX
@@ -109,7 +112,9 @@ def read_page(page: Any, settings: OcrSettings) -> list[list[Glyph]]:
     """The lines of a rendered page as pdfium-style character boxes with confidences."""
     import numpy as np
 
-    scale = settings.dpi / 72.0
+    width, height = page.get_size()
+    # a poster-sized page is not rendered poster-sized: at most _MAX_SIDE pixels on its long side
+    scale = min(settings.dpi / 72.0, _MAX_SIDE / max(width, height, 1.0))
     pixels = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
     # every switch given on every call: the recogniser keeps the last call's switches
     result = _engine(settings.threads)(pixels, use_det=True, use_cls=False, use_rec=True)
@@ -124,7 +129,6 @@ def read_page(page: Any, settings: OcrSettings) -> list[list[Glyph]]:
     centre = (pixels.shape[1] / 2, pixels.shape[0] / 2)
     rules, walls = _rules(pixels, angle)
     boxes = _split_boxes(_boxes(read, _straightener(angle, centre)), walls)
-    height = float(page.get_height())
     return [[(ch, x0 / scale, height - y1 / scale, x1 / scale, height - y0 / scale, conf)
              for ch, x0, y0, x1, y1, conf in _split_cells(line, walls)] for line in _lines(boxes, rules, walls)]
 
