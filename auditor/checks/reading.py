@@ -4,7 +4,9 @@ read, and whether a misread digit alone could explain the finding.
 A finding whose stated and expected figures differ by what one low-confidence digit of its
 evidence could account for (a 9 read as 6 in the units place: a difference of 3; in the tens
 place: 30) records ``ocr_doubt``: the severity guideline makes it "worth a look" (``info``), not a
-proven error. Every OCR'd finding records ``ocr_confidence``, the lowest confidence of its
+proven error; so does a row read short (table.missing) among digits read unsure, where the
+marks the recogniser could not place (a / or — in a cell, read as 1 or not at all) may be no
+figures at all. Every OCR'd finding records ``ocr_confidence``, the lowest confidence of its
 evidence, a feature for the severity model.
 """
 from __future__ import annotations
@@ -42,8 +44,9 @@ def _mark(finding: Finding, text, ocr_spans, unsure, at, low) -> Finding:
     if not confidences:
         return finding
     facts = {**finding.facts, "ocr_confidence": min(confidences)}
-    if _explained(finding.stated, finding.expected, [place for _, place in doubtful]):
-        facts["ocr_doubt"] = True
+    if _explained(finding.stated, finding.expected, [place for _, place in doubtful]) \
+            or (finding.check == "table.missing" and doubtful):
+        facts["ocr_doubt"] = True  # a row read short among unsure digits: its marks (/, —) may be no figures
     return finding.with_(evidence=tuple(evidence), facts=facts)
 
 

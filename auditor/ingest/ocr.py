@@ -290,7 +290,7 @@ class _Wall:
 
 def _rules(pixels: Any, angle: float) -> tuple[list[_Rule], list[_Wall]]:
     """The ruling lines of the page's tables, found on the image turned straight: horizontal dark
-    runs at least a 25th of the page wide, vertical ones an 80th of its height, a few pixels thick."""
+    runs at least a tenth of the page wide, vertical ones an 80th of its height, a few pixels thick."""
     import cv2
     import numpy as np
 
@@ -303,7 +303,7 @@ def _rules(pixels: Any, angle: float) -> tuple[list[_Rule], list[_Wall]]:
     # along its own direction (one or two pixels), so that a 1-pixel rule survives
     ink = (gray < 210).astype(np.uint8)
     dark = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
-    length = max(30, w // 25)
+    length = max(30, w // 10)  # a table rule spans cells; a run of text strokes that closing joined does not
     runs = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
     thin = max(6, h // 300)

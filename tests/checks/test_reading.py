@@ -49,3 +49,14 @@ def test_evidence_outside_the_ocr_pages_is_left_alone():
     assert mark_readings([finding], TEXT, [], [], low=0.9) == [finding]
     [same] = mark_readings([finding], TEXT, [(10, len(TEXT))], [], low=0.9)
     assert same == finding and same.ocr_confidence is None and "read_by" not in same.to_dict()["evidence"][0]
+
+
+def test_a_row_read_short_among_unsure_digits_is_a_doubt():
+    text = "3.要求提供公开出版物 1 1 1"
+    row = TextEvidence(0, len(text), text)
+    short = Finding("TB005", "table.missing", "low", "该行只有3个数字", evidence=(row,))
+    unsure = [(text.index("1"), 0.5)]
+    [f] = mark_readings([short], text, [(0, len(text))], unsure, low=0.9)
+    assert f.facts["ocr_doubt"] is True and guideline_severity(f) == "info"
+    [g] = mark_readings([short], text, [(0, len(text))], [(text.index("1"), 0.95)], low=0.9)
+    assert "ocr_doubt" not in g.facts and guideline_severity(g) == "low"
