@@ -8,7 +8,8 @@ import pytest
 
 from auditor.errors import InputError
 from auditor.ingest import document_from_bytes, ocr
-from auditor.ingest.ocr import OcrSettings, _Box, _cells, _lines, _Rule, _skew, _split_boxes, _Wall
+from auditor.ingest.ocr import OcrSettings
+from auditor.ingest.ocr_layout import _Box, _cells, _lines, _Rule, _skew, _split_boxes, _Wall
 from scankit import drawn_pdf, need_ocr
 
 
