@@ -50,6 +50,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--out", type=Path, help="write dask.json and dask.md here")
     ap.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -60,7 +61,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="bench-dask-"))
     folder = work / "in"
-    generate_corpus(folder, n=args.n, seed=3, pairs=True, formats=("txt", "html"))
+    generate_corpus(folder, n=args.n, seed=args.seed, pairs=True, formats=("txt", "html"))
     files = sum(1 for p in folder.iterdir() if not p.name.endswith(".gold.json"))
     runs: dict[str, list[dict]] = {"local": [], "dask": []}
     reference = None
