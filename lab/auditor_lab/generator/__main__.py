@@ -1,4 +1,4 @@
-"""``python -m auditor_lab.generator OUT_DIR --n 30 --seed 1 [--formats txt,html,docx] [--layouts …] [--pairs]``"""
+"""``python -m auditor_lab.generator OUT_DIR --n 30 --seed 1 [--formats txt,html,docx,pdf] [--layouts …] [--pairs]``"""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +12,7 @@ def main(argv=None) -> int:
     ap.add_argument("out_dir")
     ap.add_argument("--n", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--formats", default="txt", help="txt,html,docx (repeat one to weight it)")
+    ap.add_argument("--formats", default="txt", help="txt,html,docx,pdf (repeat one to weight it)")
     ap.add_argument("--layouts", default=",".join(LAYOUTS))
     ap.add_argument("--pairs", action="store_true", help="consecutive-year pairs of one agency")
     ap.add_argument("--errors", type=int, default=None, help="defects per report (default: random 0–4)")

@@ -8,7 +8,7 @@ from pathlib import Path
 from .formats import render_docx, render_html
 from .report import SynthReport, build_report
 
-FORMAT_EXT = {"txt": "txt", "html": "html", "docx": "docx"}
+FORMAT_EXT = {"txt": "txt", "html": "html", "docx": "docx", "pdf": "pdf"}
 
 
 def generate_report(seed: int, *, fmt: str = "2021", layout: str = "lines", errors: int | None = None,
@@ -28,6 +28,10 @@ def _write(out: Path, name: str, report: SynthReport, file_format: str, rng: ran
     elif file_format == "html":
         gbk = rng.random() < 0.3
         path.write_bytes(render_html(report, encoding="gbk" if gbk else "utf-8", declare_charset=not gbk))
+    elif file_format == "pdf":
+        from auditor_lab.pdfgen import render_pdf  # lazy: reportlab is only needed for PDFs
+
+        path.write_bytes(render_pdf(report))
     else:
         path.write_bytes(render_docx(report))
     gold = {**report.gold, "report": name}
@@ -47,7 +51,8 @@ def generate_corpus(out_dir, n: int, seed: int, *, layouts=("lines", "rows", "gl
                     pairs: bool = False, errors: int | None = None) -> list[Path]:
     """Write ``n`` reports and their ``FILE.gold.json`` into ``out_dir``; return the report paths.
 
-    HTML and DOCX reports are written from the ``tabs`` layout (what ingest makes of them).
+    HTML, DOCX and PDF reports are written from the ``tabs`` layout (what ingest makes of them; PDFs by
+    ``auditor_lab.pdfgen``, ruled tables on A4 pages), so their gold quotes are those of the ``tabs`` text.
     With ``pairs=True`` reports come as consecutive years of one agency (``p003-<agency>-2022.txt``,
     ``p003-<agency>-2023.txt``); the later one's gold names the earlier as ``previous`` and
     lists the cross-year findings.
