@@ -33,11 +33,12 @@ probability 0.9998) and are confirmed with the exact Jaccard index of the filter
 
 One match per paragraph: the same agency first, then the highest similarity, the nearest year,
 the source path, the earlier paragraph (so the choice never depends on the order of the pairs).
+
+This module reads the paragraphs of one report; ``copy_index`` runs the search over a batch.
 """
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -227,16 +228,6 @@ def corpus_doc(source: str, text: str, *, sha256: str = "", agency: str | None =
     return CorpusDoc(source, sha256, agency, year, paragraphs(text))
 
 
-def _boilerplate(docs: list[CorpusDoc]) -> np.ndarray:
-    common = [template_shingles()]
-    if len(docs) >= MIN_REPORTS_FOR_COMMON:
-        per_doc = [np.unique(np.concatenate([p.shingles for p in d.paragraphs])) for d in docs if d.paragraphs]
-        if per_doc:
-            values, counts = np.unique(np.concatenate(per_doc), return_counts=True)
-            common.append(values[counts > COMMON_SHARE * len(docs)])
-    return np.unique(np.concatenate(common))
-
-
 _SIGNATURE_CHUNK = 1 << 12  # shingles hashed at once: a (NUM_HASHES x chunk) uint64 array of 2 MB stays in cache
 
 
@@ -258,59 +249,7 @@ def _signatures(sets: list[np.ndarray]) -> np.ndarray:
     return sig
 
 
-def _candidates(sig: np.ndarray) -> np.ndarray:
-    """Pairs (i < j) sharing a band of their signatures in a bucket of at most MAX_SHARING_REPORTS
-    sets, as codes ``i * n + j``, sorted; a fuller bucket is a phrase family the whole batch shares."""
-    n, rows = len(sig), NUM_HASHES // BANDS
-    codes = []
-    for b in range(BANDS):
-        band = sig[:, b * rows:(b + 1) * rows]
-        order = np.lexsort(band.T[::-1])  # equal bands together, in set order
-        ranked = band[order]
-        starts = np.flatnonzero(np.r_[True, (ranked[1:] != ranked[:-1]).any(axis=1)])
-        counts = np.diff(np.r_[starts, n])
-        for size in np.unique(counts[(counts >= 2) & (counts <= MAX_SHARING_REPORTS)]).tolist():
-            members = order[starts[counts == size][:, None] + np.arange(size)]
-            x, y = np.triu_indices(size, 1)
-            codes.append(members[:, x].ravel() * n + members[:, y].ravel())
-    return np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
-
-
-def _intersections(sets: list[np.ndarray], sizes: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """|sets[i[k]] & sets[j[k]]| for every k, ``i`` sorted: set i[k] marked once for all its partners."""
-    vocab, ids = np.unique(np.concatenate(sets), return_inverse=True)
-    ids = ids.ravel()
-    offsets = np.cumsum(sizes) - sizes
-    mark = np.zeros(len(vocab), dtype=bool)
-    out = np.zeros(len(i), dtype=np.int64)
-    firsts = np.flatnonzero(np.r_[True, i[1:] != i[:-1]]) if len(i) else np.zeros(0, dtype=np.int64)
-    for lo, hi in zip(firsts.tolist(), [*firsts[1:].tolist(), len(i)]):
-        mine = ids[offsets[i[lo]]:offsets[i[lo]] + sizes[i[lo]]]
-        lengths = sizes[j[lo:hi]]
-        ends = np.cumsum(lengths)
-        # the partners' elements, one run each: their offsets, then a running index within the run
-        at = np.repeat(offsets[j[lo:hi]] - (ends - lengths), lengths) + np.arange(ends[-1])
-        mark[mine] = True
-        out[lo:hi] = np.add.reduceat(mark[ids[at]], ends - lengths, dtype=np.int64)
-        mark[mine] = False
-    return out
-
-
-def _similar_sets(sets: list[np.ndarray]) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, jaccard), i < j, of distinct non-empty sets at or above THRESHOLD, via MinHash
-    LSH, in order; whole-batch numpy steps, so that 10^5 reports do not loop over pairs in Python."""
-    if len(sets) < 2:
-        return []
-    codes = _candidates(_signatures(sets))
-    i, j = codes // len(sets), codes % len(sets)
-    sizes = np.array([len(s) for s in sets], dtype=np.int64)
-    inter = _intersections(sets, sizes, i, j)
-    sim = inter / (sizes[i] + sizes[j] - inter)  # exact integers, one correctly rounded division
-    keep = np.flatnonzero(sim >= THRESHOLD)
-    return list(zip(i[keep].tolist(), j[keep].tolist(), sim[keep].tolist()))
-
-
-def _relation(doc: CorpusDoc, other: CorpusDoc) -> str | None:
+def _relation(doc, other) -> str | None:
     """'own' (same agency, earlier year), 'other' (another agency, not later) or None."""
     if doc.sha256 and doc.sha256 == other.sha256:
         return None
@@ -321,71 +260,3 @@ def _relation(doc: CorpusDoc, other: CorpusDoc) -> str | None:
     if doc.year and other.year and other.year > doc.year:
         return None
     return "other"
-
-
-def _without(docs: list[CorpusDoc], boiler: np.ndarray) -> list[list[np.ndarray]]:
-    """Every paragraph's shingles minus ``boiler`` (one ``isin`` over the whole batch)."""
-    paras = [p.shingles for d in docs for p in d.paragraphs]
-    if not paras:
-        return [[] for _ in docs]
-    flat = np.concatenate(paras)
-    keep = ~np.isin(flat, boiler)
-    bounds = np.cumsum([0] + [len(p) for p in paras])
-    kept = iter([flat[lo:hi][keep[lo:hi]] for lo, hi in zip(bounds[:-1], bounds[1:])])
-    return [[next(kept) for _ in d.paragraphs] for d in docs]
-
-
-def find_copies(docs: list[CorpusDoc]) -> dict[str, CopyResult]:
-    """For each report (by source) the paragraphs found in other reports, and its copied share."""
-    boiler = _boilerplate(docs)
-    entries: list[tuple[int, int]] = []  # (doc index, paragraph index)
-    set_of: dict[bytes, int] = {}  # identical filtered paragraphs share one set
-    sets: list[np.ndarray] = []
-    members: dict[int, list[int]] = defaultdict(list)  # set index -> entry indices
-    kept_of = _without(docs, boiler)
-    for di, doc in enumerate(docs):
-        for pi, para in enumerate(doc.paragraphs):
-            kept = kept_of[di][pi]
-            if len(kept) < MIN_SHINGLES:
-                continue
-            si = set_of.setdefault(kept.tobytes(), len(sets))
-            if si == len(sets):
-                sets.append(kept)
-            members[si].append(len(entries))
-            entries.append((di, pi))
-    shared = {si for si, group in members.items() if len({entries[e][0] for e in group}) > MAX_SHARING_REPORTS}
-    links: list[tuple[int, int, float]] = []
-    for si, group in members.items():
-        if si not in shared:
-            links += [(a, b, 1.0) for x, a in enumerate(group) for b in group[x + 1:]]
-    for gi, gj, sim in _similar_sets(sets):
-        if gi not in shared and gj not in shared:
-            links += [(a, b, sim) for a in members[gi] for b in members[gj]]
-    best: dict[int, tuple[tuple, CopyMatch]] = {}
-    relations: dict[tuple[int, int], str | None] = {}
-    for a, b, sim in links:
-        for this, that in ((a, b), (b, a)):
-            (di, pi), (dj, pj) = entries[this], entries[that]
-            if di == dj:
-                continue
-            kind = relations.get((di, dj), "?")
-            if kind == "?":
-                kind = relations[(di, dj)] = _relation(docs[di], docs[dj])
-            if kind is None:
-                continue
-            other, para, other_para = docs[dj], docs[di].paragraphs[pi], docs[dj].paragraphs[pj]
-            rank = (kind != "own", -round(sim, 4), -(other.year or 0), other.source, other_para.start)
-            if this in best and best[this][0] <= rank:
-                continue
-            best[this] = (rank, CopyMatch(para.start, para.end, sim, other.source, other_para.excerpt,
-                                          other.agency, other.year, kind == "own"))
-    per_doc: dict[int, list[CopyMatch]] = defaultdict(list)
-    for ei, (_, match) in best.items():
-        per_doc[entries[ei][0]].append(match)
-    out: dict[str, CopyResult] = {}
-    for di, doc in enumerate(docs):
-        matches = tuple(sorted(per_doc.get(di, ()), key=lambda m: m.start))
-        total = sum(p.end - p.start for p in doc.paragraphs)
-        copied = sum(m.end - m.start for m in matches)
-        out[doc.source] = CopyResult(matches, round(copied / total, 4) if total else 0.0)
-    return out

@@ -6,10 +6,11 @@ Two passes over the inputs, both on the chosen engine (a local process pool or d
    a file that cannot be read becomes its error row here; the normalized text is kept in
    ``OUT/.ingested`` (workers on this machine only) so that no file is parsed twice;
 2. audit: each readable file with last year's report of the same agency (``auditor.across.pairing``)
-   and its copied paragraphs (``auditor.across.similarity``, computed once over the whole batch).
+   and its copied paragraphs (``auditor.across.copy_index``, computed once over the whole batch).
 
-Results are written as they complete (``outputs.ResultWriter``): only the scans' small
-signatures are kept in memory, never the reports.
+Results are written as they complete (``outputs.ResultWriter``). What the parent knows of each
+file between the passes (its name, scan, pair, paragraphs, copies) is in ``ledger.Ledger``, on
+disk: the parent's memory does not grow with the batch.
 
 Exit codes: 0 every file audited and no finding at or above ``fail_on``; 1 findings at or above
 ``fail_on``; 2 usage error or no inputs; 3 some files failed (takes precedence over 1).
@@ -65,7 +66,8 @@ def run_batch(inputs, out, *, jobs: int = 1, resume: bool = False, engine: str =
     """
     from ..ingest import DEFAULT_MAX_BYTES
     from .engines import EngineError, open_engine
-    from .inputs import InputsError, collect_inputs
+    from .inputs import InputsError, check_inputs
+    from .ledger import LEDGER, Ledger
     from .outputs import ResultWriter, print_summary
 
     console = console or _console()
@@ -75,10 +77,16 @@ def run_batch(inputs, out, *, jobs: int = 1, resume: bool = False, engine: str =
     if out.exists() and not out.is_dir():
         return _usage_error(console, f"结果目录 {out} 已存在且不是目录")
     try:
-        files = collect_inputs(inputs, exclude=out)
+        check_inputs(inputs)
     except InputsError as exc:
         return _usage_error(console, str(exc))
-    if not files:
+    made = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    ledger = Ledger(out / LEDGER)
+    if not ledger.add_inputs(inputs, exclude=out):
+        ledger.close()
+        if made:
+            shutil.rmtree(out, ignore_errors=True)
         return _usage_error(console, "没有找到可审核的报告文件")
     limit = max_bytes or DEFAULT_MAX_BYTES
     t0 = time.perf_counter()
@@ -90,12 +98,12 @@ def run_batch(inputs, out, *, jobs: int = 1, resume: bool = False, engine: str =
             shares_files = getattr(eng, "writes_here", False)
             cache_dir = _fresh_dir(cache) if _ingest_cache and shares_files else None
             ocr = OcrSettings(threads=max(1, (os.cpu_count() or 1) // jobs))  # one worker's share of the cores
-            scans = _scan_all(eng, files, limit, timeout, writer, progress, cache_dir, ocr)
-            n_readable = len(scans)
-            planned = _plan_audits(scans, files, writer, resume, limit, timeout,
-                                   worker_writes=shares_files, cache_dir=cache_dir, ocr=ocr)
-            del scans  # the paragraph signatures are no longer needed
-            _audit_all(eng, planned, writer, progress, n_readable)
+            _scan_all(eng, ledger, limit, timeout, writer, progress, cache_dir, ocr)
+            n_readable = ledger.scanned()
+            order = _plan_audits(ledger, writer, resume)
+            tasks = _audit_tasks(ledger, order, writer, limit, timeout, worker_writes=shares_files,
+                                 cache_dir=cache_dir, ocr=ocr)
+            _audit_all(eng, ledger, tasks, writer, progress, n_readable, len(order))
     except EngineError as exc:
         return _usage_error(console, str(exc))
     except KeyboardInterrupt:
@@ -103,6 +111,7 @@ def run_batch(inputs, out, *, jobs: int = 1, resume: bool = False, engine: str =
         raise
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+        ledger.close()
     print_summary(console, writer.tally, time.perf_counter() - t0, out)
     if writer.tally.failed:
         return EXIT_FAILED
@@ -127,53 +136,48 @@ def _rank(level: str) -> int:
     return SEVERITY_RANK[level]
 
 
-def _scan_all(eng, files, limit, timeout, writer, progress, cache_dir: str | None = None,
-              ocr: OcrSettings = OcrSettings(threads=1)) -> list[ScanResult]:
-    bar = progress.add_task("读取", total=len(files))
-    tasks = (ScanTask(f.path, limit, timeout, cache_dir, ocr) for f in files)
-    scans: list[ScanResult] = []
+def _scan_all(eng, ledger, limit, timeout, writer, progress, cache_dir: str | None = None,
+              ocr: OcrSettings = OcrSettings(threads=1)) -> None:
+    """Read every file; the ledger keeps what the plan needs of each, the writer the failures."""
+    bar = progress.add_task("读取", total=ledger.count())
+    tasks = (ScanTask(path, limit, timeout, cache_dir, ocr) for path in ledger.paths())
     for res in eng.run(scan, tasks, lambda task, failure: ScanResult(task.path, failure=failure)):
         progress.advance(bar)
         if res.failure:
             writer.write_failure(res.source, res.failure, sha256=res.sha256, seconds=res.seconds)
         else:
-            scans.append(res)
-    scans.sort(key=lambda s: s.source)
-    return scans
+            ledger.record_scan(res)
 
 
-def _plan_audits(scans: list[ScanResult], files, writer, resume: bool, limit: int,
-                 timeout: float, worker_writes: bool = False,
-                 cache_dir: str | None = None, ocr: OcrSettings = OcrSettings(threads=1)) -> list[tuple[AuditTask, str]]:
+def _plan_audits(ledger, writer, resume: bool):
     """Pair the years, find the copies, skip what ``--resume`` finds already done, and put each
-    report right after last year's (``pairing.chain_order``; the engine keeps them on one worker)."""
+    report right after last year's (``pairing.chain_sequence``; the engine keeps them on one worker)."""
     from .. import __version__
-    from ..across.pairing import PairItem, chain_order, pair_previous
-    from ..across.similarity import find_copies
     from .outputs import load_result
 
-    names = {f.path: f.name for f in files}
-    by_source = {s.source: s for s in scans}
-    previous = pair_previous(PairItem(s.source, s.agency, s.year, s.sha256) for s in scans)
-    writer.tally.pairs = len(previous)
-    copies = find_copies([s.corpus for s in scans])
-    out: list[tuple[AuditTask, str]] = []
-    for s in scans:
-        prev = previous.get(s.source)
-        prev_sha = by_source[prev].sha256 if prev else None
-        name = names[s.source]
-        if resume:
-            old = load_result(writer.reports_dir / name)
-            if old and _still_valid(old, s.sha256, __version__, prev_sha):
-                writer.write_report(old, name, resumed=True)
-                continue
-        found = copies.get(s.source)
-        out.append((AuditTask(s.source, limit, timeout, s.sha256, prev, prev_sha,
-                              found.matches if found else (), found.share if found else 0.0,
-                              report_path=str(writer.reports_dir / name) if worker_writes else None,
-                              cache_dir=cache_dir, ocr=ocr), name))
-    at = {task.path: i for i, (task, _) in enumerate(out)}
-    return [out[at[path]] for path in chain_order(list(at), previous)]
+    writer.tally.pairs = ledger.pair()
+    ledger.copies.find()
+
+    def keep(path: str, name: str, sha256: str, prev_sha: str | None) -> bool:
+        if not resume:
+            return True
+        old = load_result(writer.reports_dir / name)
+        if old and _still_valid(old, sha256, __version__, prev_sha):
+            writer.write_report(old, name, resumed=True)
+            return False
+        return True
+
+    return ledger.plan(keep)
+
+
+def _audit_tasks(ledger, order, writer, limit: int, timeout: float, worker_writes: bool, cache_dir: str | None,
+                 ocr: OcrSettings):
+    def make(path, name, sha256, previous, previous_sha256, found) -> AuditTask:
+        return AuditTask(path, limit, timeout, sha256, previous, previous_sha256, found.matches, found.share,
+                         report_path=str(writer.reports_dir / name) if worker_writes else None,
+                         cache_dir=cache_dir, ocr=ocr)
+
+    return ledger.audit_tasks(order, make)
 
 
 def _still_valid(old: dict, sha256: str, version: str, prev_sha: str | None) -> bool:
@@ -181,16 +185,14 @@ def _still_valid(old: dict, sha256: str, version: str, prev_sha: str | None) -> 
             and (old.get("batch") or {}).get("previous_sha256") == prev_sha)
 
 
-def _audit_all(eng, planned, writer, progress, scanned: int) -> None:
+def _audit_all(eng, ledger, tasks, writer, progress, scanned: int, planned: int) -> None:
     bar = progress.add_task("审核", total=scanned)
-    progress.advance(bar, scanned - len(planned))
-    names = {task.path: name for task, name in planned}
-    shas = {task.path: task.sha256 for task, _ in planned}
-    tasks = (task for task, _ in planned)
+    progress.advance(bar, scanned - planned)
     for res in eng.run(audit, tasks, lambda task, failure: AuditResult(task.path, failure=failure),
                        chain=lambda task: (task.path, task.previous)):
         progress.advance(bar)
+        _, name, sha256 = ledger.file(res.source)
         if res.failure:
-            writer.write_failure(res.source, res.failure, sha256=shas[res.source], seconds=res.seconds)
+            writer.write_failure(res.source, res.failure, sha256=sha256, seconds=res.seconds)
         else:
-            writer.write_report(res.result, names[res.source], written=res.written)
+            writer.write_report(res.result, name, written=res.written)

@@ -140,7 +140,7 @@ def report_names_its_own_year(ctx: CheckContext) -> Iterator[Finding]:
 
 
 # MT004 compares a report with the whole batch, so the comparison runs once in
-# ``auditor.across.similarity.find_copies`` and each report's matches reach the rule as
+# ``auditor.across.copy_index`` (``CorpusIndex.find``) and each report's matches reach the rule as
 # ``ctx.config["copies"]`` (``CopyMatch``es). A report audited on its own has none.
 def _whose(match) -> str:
     if match.same_agency:

@@ -2,7 +2,8 @@
 import random
 
 from auditor.pipeline import audit_text
-from auditor.across.similarity import THRESHOLD, CopyMatch, corpus_doc, find_copies, paragraphs
+from auditor.across.copy_index import find_copies, similar_sets
+from auditor.across.similarity import THRESHOLD, CopyMatch, corpus_doc, paragraphs
 from reportkit import PHRASES, Spec, paragraph, report_text
 
 COPIED = ("依托政务服务便民热线和政务公开专区，为企业群众提供一号答一站式政策咨询服务5万余次，"
@@ -160,11 +161,11 @@ def test_vectorised_candidate_search_matches_the_plain_one(monkeypatch):
     sets += [base[0]] * 3 + [base[1][:-1]] * 2  # identical sets are distinct entries too
     monkeypatch.setattr(similarity, "_SIGNATURE_CHUNK", 100)  # chunks of several sets, and sets larger than one
     monkeypatch.setattr(similarity, "MAX_SHARING_REPORTS", 5)  # some buckets are too full to compare
-    got = similarity._similar_sets(sets)
+    got = similar_sets(sets)
     assert got == _reference_similar_sets(sets)
     assert any(s == 1.0 for *_, s in got) and any(s < 1.0 for *_, s in got)
     monkeypatch.setattr(similarity, "MAX_SHARING_REPORTS", 50)
-    assert len(similarity._similar_sets(sets)) > len(got)
+    assert len(similar_sets(sets)) > len(got)
 
 
 def test_among_equal_matches_the_earliest_paragraph_is_chosen_whatever_the_order_of_the_reports():

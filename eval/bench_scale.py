@@ -1,0 +1,243 @@
+"""A batch at scale: memory of every process, CPU against auditing in one process (a benchmark, not a test).
+
+    .venv/bin/python eval/bench_scale.py make DIR --n 50000 [--seed 1]
+    .venv/bin/python eval/bench_scale.py run DIR [--parts 5] [-j 2] [--label 5k] [--sample 10] [--out eval/results]
+
+``make`` writes generated reports (consecutive-year pairs of one agency, gold files beside them)
+in the format mix the portals publish: half PDF, a third HTML, the rest text and DOCX (6:4:1:1),
+a thousand to a folder, each folder its own seed (``DIR/part-0001``, …).
+
+``run`` audits DIR (or its first ``--parts`` folders) with ``auditor batch -j N`` in a fresh process and, while it runs, reads every
+process of the batch from /proc twice a second: peak RSS (VmHWM) and CPU of the parent, the
+forkserver and each worker. The batch's CPU is what the whole process tree used (its children's
+rusage once it has ended). Then, in another fresh process, it reads and audits every ``sample``-th
+of the same files one after another (``read_document``, ``audit_document``, the report's JSON),
+which is the CPU a report costs without the batch around it. Writes ``scale-LABEL.json`` to --out.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MIX = ("pdf",) * 6 + ("html",) * 4 + ("txt", "docx")
+PER_FOLDER = 1000
+
+
+def make(folder: Path, n: int, seed: int) -> None:
+    from auditor_lab.generator import generate_corpus
+
+    made, part = 0, 0
+    while made < n:
+        part += 1
+        target = folder / f"part-{part:04d}"
+        if target.exists():
+            made += sum(1 for p in target.iterdir() if not p.name.endswith(".gold.json"))
+            continue
+        k = min(PER_FOLDER, n - made)
+        try:
+            generate_corpus(target, n=k, seed=seed * 100_000 + part, formats=MIX, pairs=True)
+        except Exception as exc:  # noqa: BLE001 - a generator defect on one seed: that folder again with the next
+            print(f"part {part}: {type(exc).__name__}: {exc}; skipped", file=sys.stderr)
+            subprocess.run(["rm", "-rf", str(target)], check=False)
+            target.mkdir(parents=True)  # an empty folder keeps the numbering
+            continue
+        made += k
+        print(f"{made}/{n}", file=sys.stderr, flush=True)
+
+
+def _cpu_children() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _tree(root: int) -> dict[int, tuple[int, str]]:
+    """Every live descendant of ``root`` (and itself): pid -> (ppid, command line)."""
+    parent: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+                parent[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    mine, grew = {root}, True
+    while grew:
+        more = {pid for pid, pp in parent.items() if pp in mine and pid not in mine}
+        grew = bool(more)
+        mine |= more
+    out = {}
+    for pid in mine:
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        out[pid] = (parent.get(pid, 0), cmd)
+    return out
+
+
+def _hwm(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+class Watcher(threading.Thread):
+    """Peak RSS of every process under ``pid``, polled until ``stop`` is set."""
+
+    def __init__(self, pid: int, every: float = 0.5) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every, self.stop = pid, every, threading.Event()
+        self.peaks: dict[int, dict] = {}
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            for pid, (ppid, cmd) in _tree(self.pid).items():
+                hwm = _hwm(pid)
+                if hwm is None:
+                    continue
+                entry = self.peaks.setdefault(pid, {"ppid": ppid, "cmd": cmd[:120], "peak_rss_mb": 0.0})
+                entry["peak_rss_mb"] = max(entry["peak_rss_mb"], round(hwm, 1))
+            self.stop.wait(self.every)
+
+    def roles(self) -> list[dict]:
+        out = []
+        for pid, e in sorted(self.peaks.items()):
+            if pid == self.pid:
+                role = "parent"
+            elif "forkserver" in e["cmd"]:
+                role = "forkserver"
+            elif "resource_tracker" in e["cmd"]:
+                role = "resource tracker"
+            else:
+                role = "worker"
+            out.append({"pid": pid, "role": role, "peak_rss_mb": e["peak_rss_mb"]})
+        return out
+
+
+BATCH = """
+import io, resource, sys
+from rich.console import Console
+from auditor.batch import run_batch
+if __name__ == "__main__":
+    rc = run_batch(sys.argv[3:], sys.argv[1], jobs=int(sys.argv[2]), console=Console(file=io.StringIO()))
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    print(rc, r.ru_utime + r.ru_stime, r.ru_maxrss / 1024)
+"""
+
+IN_PROCESS = """
+import json, resource, sys
+from pathlib import Path
+from auditor.ingest import read_document
+from auditor.pipeline import audit_document
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+if __name__ == "__main__":
+    files = [line for line in Path(sys.argv[1]).read_text(encoding="utf-8").splitlines() if line]
+    audit_document(read_document(files[0]))  # building the pipeline is not a report's cost
+    read = audit = render = 0.0
+    failed = 0
+    for f in files:
+        c0 = cpu()
+        try:
+            doc = read_document(f)
+        except Exception:
+            failed += 1
+            continue
+        c1 = cpu()
+        report = audit_document(doc)
+        c2 = cpu()
+        json.dumps(report.to_dict(timing=False), ensure_ascii=False)
+        c3 = cpu()
+        read, audit, render = read + c1 - c0, audit + c2 - c1, render + c3 - c2
+    print(json.dumps({"files": len(files), "failed": failed, "read": read, "audit": audit, "json": render}))
+"""
+
+
+def run(folder: Path, parts: int | None, jobs: int, label: str, sample: int, out: Path) -> dict:
+    import tempfile
+
+    inputs = sorted(p for p in folder.iterdir() if p.is_dir())[:parts] if parts else [folder]
+    files = sorted(str(p) for i in inputs for p in i.rglob("*") if p.is_file() and not p.name.endswith(".gold.json"))
+    by_ext: dict[str, int] = {}
+    for f in files:
+        ext = Path(f).suffix.lower()
+        by_ext[ext] = by_ext.get(ext, 0) + 1
+    with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:
+        results = Path(tmp) / "out"
+        c0, t0 = _cpu_children(), time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", BATCH, str(results), str(jobs), *map(str, inputs)],
+                                stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        watcher = Watcher(proc.pid)
+        watcher.start()
+        stdout, _ = proc.communicate()
+        wall = time.perf_counter() - t0
+        watcher.stop.set()
+        watcher.join()
+        batch_cpu = _cpu_children() - c0
+        rc, parent_cpu, parent_rss = stdout.split()[-3:]
+        with (results / "reports.csv").open(encoding="utf-8-sig") as fh:
+            rows = sum(1 for _ in fh) - 1
+        sampled = Path(tmp) / "sample.txt"
+        sampled.write_text("\n".join(files[::sample]), encoding="utf-8")
+        c1 = _cpu_children()
+        alone = json.loads(subprocess.run([sys.executable, "-c", IN_PROCESS, str(sampled)], capture_output=True,
+                                          text=True, check=True, cwd=ROOT).stdout)
+        alone["process_cpu"] = _cpu_children() - c1
+    n = len(files)
+    k = alone["files"] - alone["failed"]
+    per = {key: round(1000 * alone[key] / k, 2) for key in ("read", "audit", "json")}
+    result = {
+        "label": label, "files": n, "formats": by_ext, "jobs": jobs, "exit_code": int(rc), "rows": rows,
+        "wall_s": round(wall, 1), "files_per_s": round(n / wall, 1),
+        "batch_cpu_s": round(batch_cpu, 1), "batch_cpu_ms_per_file": round(1000 * batch_cpu / n, 2),
+        "parent_cpu_ms_per_file": round(1000 * float(parent_cpu) / n, 2),
+        "parent_peak_rss_mb": round(float(parent_rss), 1),
+        "processes": watcher.roles(),
+        "in_process_sample": {"every": sample, "files": alone["files"], "ms_per_file": per,
+                              "read_audit_ms": round(per["read"] + per["audit"], 2),
+                              "read_audit_json_ms": round(per["read"] + per["audit"] + per["json"], 2)},
+        "cpu_ratio_vs_read_audit": round(1000 * batch_cpu / n / (per["read"] + per["audit"]), 3),
+        "cpu_ratio_vs_read_audit_json": round(1000 * batch_cpu / n / (per["read"] + per["audit"] + per["json"]), 3),
+        "load_average": os.getloadavg(), "measured": time.strftime("%Y-%m-%d %H:%M"),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"scale-{label}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    m = sub.add_parser("make")
+    m.add_argument("dir", type=Path)
+    m.add_argument("--n", type=int, required=True)
+    m.add_argument("--seed", type=int, default=1)
+    r = sub.add_parser("run")
+    r.add_argument("dir", type=Path)
+    r.add_argument("--parts", type=int, help="only the first PARTS folders of DIR")
+    r.add_argument("-j", "--jobs", type=int, default=2)
+    r.add_argument("--label", default="run")
+    r.add_argument("--sample", type=int, default=1, help="audit every k-th file in one process (default: all)")
+    r.add_argument("--out", type=Path, default=ROOT / "eval" / "results")
+    args = ap.parse_args()
+    if args.cmd == "make":
+        make(args.dir, args.n, args.seed)
+    else:
+        print(json.dumps(run(args.dir, args.parts, args.jobs, args.label, args.sample, args.out), ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
