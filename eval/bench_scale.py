@@ -2,6 +2,7 @@
 
     .venv/bin/python eval/bench_scale.py make DIR --n 50000 [--seed 1]
     .venv/bin/python eval/bench_scale.py run DIR [--parts 5] [-j 2] [--label 5k] [--sample 10] [--out eval/results]
+    .venv/bin/python eval/bench_scale.py report 5k 20k 50k
 
 ``make`` writes generated reports (consecutive-year pairs of one agency, gold files beside them)
 in the format mix the portals publish: half PDF, a third HTML, the rest text and DOCX (6:4:1:1),
@@ -51,6 +52,24 @@ def make(folder: Path, n: int, seed: int) -> None:
             continue
         made += k
         print(f"{made}/{n}", file=sys.stderr, flush=True)
+
+
+def _adopt_orphans() -> None:
+    """Become the subreaper of the batch's process tree (Linux): the forkserver and the workers, whom
+    the batch's parent does not wait for, are then waited for here, and their CPU is counted."""
+    import ctypes
+
+    PR_SET_CHILD_SUBREAPER = 36
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _reap() -> None:
+    """Wait for every descendant left (orphans adopted by ``_adopt_orphans``)."""
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
 
 
 def _cpu_children() -> float:
@@ -113,10 +132,11 @@ class Watcher(threading.Thread):
 
     def roles(self) -> list[dict]:
         out = []
+        servers = {pid for pid, e in self.peaks.items() if e["ppid"] == self.pid and "forkserver" in e["cmd"]}
         for pid, e in sorted(self.peaks.items()):
             if pid == self.pid:
                 role = "parent"
-            elif "forkserver" in e["cmd"]:
+            elif pid in servers:
                 role = "forkserver"
             elif "resource_tracker" in e["cmd"]:
                 role = "resource tracker"
@@ -177,6 +197,7 @@ def run(folder: Path, parts: int | None, jobs: int, label: str, sample: int, out
         by_ext[ext] = by_ext.get(ext, 0) + 1
     with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:
         results = Path(tmp) / "out"
+        _adopt_orphans()
         c0, t0 = _cpu_children(), time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-c", BATCH, str(results), str(jobs), *map(str, inputs)],
                                 stdout=subprocess.PIPE, text=True, cwd=ROOT)
@@ -186,10 +207,12 @@ def run(folder: Path, parts: int | None, jobs: int, label: str, sample: int, out
         wall = time.perf_counter() - t0
         watcher.stop.set()
         watcher.join()
+        _reap()
         batch_cpu = _cpu_children() - c0
         rc, parent_cpu, parent_rss = stdout.split()[-3:]
         with (results / "reports.csv").open(encoding="utf-8-sig") as fh:
             rows = sum(1 for _ in fh) - 1
+        results_mb = sum(p.stat().st_size for p in results.rglob("*") if p.is_file()) / 2**20
         sampled = Path(tmp) / "sample.txt"
         sampled.write_text("\n".join(files[::sample]), encoding="utf-8")
         c1 = _cpu_children()
@@ -204,7 +227,7 @@ def run(folder: Path, parts: int | None, jobs: int, label: str, sample: int, out
         "wall_s": round(wall, 1), "files_per_s": round(n / wall, 1),
         "batch_cpu_s": round(batch_cpu, 1), "batch_cpu_ms_per_file": round(1000 * batch_cpu / n, 2),
         "parent_cpu_ms_per_file": round(1000 * float(parent_cpu) / n, 2),
-        "parent_peak_rss_mb": round(float(parent_rss), 1),
+        "parent_peak_rss_mb": round(float(parent_rss), 1), "results_mb": round(results_mb, 1),
         "processes": watcher.roles(),
         "in_process_sample": {"every": sample, "files": alone["files"], "ms_per_file": per,
                               "read_audit_ms": round(per["read"] + per["audit"], 2),
@@ -216,6 +239,40 @@ def run(folder: Path, parts: int | None, jobs: int, label: str, sample: int, out
     out.mkdir(parents=True, exist_ok=True)
     (out / f"scale-{label}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     return result
+
+
+def report(out: Path, labels: list[str]) -> str:
+    """A markdown table of the runs ``labels`` (scale-LABEL.json in ``out``), and the batch of 150,000
+    reports extrapolated from them: a least-squares line of wall time and CPU over the reports, the
+    parent's peak memory as the largest seen (it does not grow with the batch)."""
+    import numpy as np
+
+    runs = [json.loads((out / f"scale-{label}.json").read_text(encoding="utf-8")) for label in labels]
+    lines = ["| reports | formats | wall | files/s | batch CPU ms/file | in-process read+audit ms/file | ratio | "
+             "parent CPU ms/file | peak RSS parent / forkserver / workers (MB) | results |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in runs:
+        peaks = {role: max((p["peak_rss_mb"] for p in r["processes"] if p["role"] == role), default=0.0)
+                 for role in ("parent", "forkserver", "worker")}
+        mix = ", ".join(f"{ext.lstrip('.')} {n}" for ext, n in sorted(r["formats"].items(), key=lambda kv: -kv[1]))
+        alone = r["in_process_sample"]
+        lines.append(f"| {r['files']:,} | {mix} | {r['wall_s'] / 60:.1f} min | {r['files_per_s']} | "
+                     f"{r['batch_cpu_ms_per_file']} | {alone['read_audit_ms']} (every {alone['every']}th: "
+                     f"{alone['files']:,}) | {r['cpu_ratio_vs_read_audit']} | {r['parent_cpu_ms_per_file']} | "
+                     f"{r['parent_peak_rss_mb']} / {peaks['forkserver']} / {peaks['worker']} | "
+                     f"{r['results_mb']:.0f} MB |")
+    n = np.array([r["files"] for r in runs], dtype=float)
+    wall = np.polyfit(n, [r["wall_s"] for r in runs], 1)
+    cpu = np.polyfit(n, [r["batch_cpu_s"] for r in runs], 1)
+    disk = np.polyfit(n, [r["results_mb"] for r in runs], 1)
+    big = 150_000
+    lines += ["", f"150,000 reports, extrapolated (least squares over the {len(runs)} runs): wall "
+              f"{np.polyval(wall, big) / 3600:.1f} h at -j {runs[-1]['jobs']} ({wall[0] * 1000:.1f} ms a report, "
+              f"{wall[1]:.0f} s fixed), CPU {np.polyval(cpu, big) / 3600:.1f} h, results {np.polyval(disk, big) / 1024:.1f} GB, "
+              f"parent peak RSS {max(r['parent_peak_rss_mb'] for r in runs)} MB (the largest seen: it does not grow "
+              f"with the batch; {runs[-1]['parent_peak_rss_mb'] / runs[0]['parent_peak_rss_mb']:.2f}× from "
+              f"{runs[0]['files']:,} to {runs[-1]['files']:,} reports)."]
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -232,8 +289,13 @@ def main() -> None:
     r.add_argument("--label", default="run")
     r.add_argument("--sample", type=int, default=1, help="audit every k-th file in one process (default: all)")
     r.add_argument("--out", type=Path, default=ROOT / "eval" / "results")
+    t = sub.add_parser("report")
+    t.add_argument("labels", nargs="+")
+    t.add_argument("--out", type=Path, default=ROOT / "eval" / "results")
     args = ap.parse_args()
-    if args.cmd == "make":
+    if args.cmd == "report":
+        print(report(args.out, args.labels))
+    elif args.cmd == "make":
         make(args.dir, args.n, args.seed)
     else:
         print(json.dumps(run(args.dir, args.parts, args.jobs, args.label, args.sample, args.out), ensure_ascii=False, indent=1))

@@ -325,11 +325,14 @@ def run_chunk(fn: Callable, tasks: list) -> list:
 class DaskEngine:
     """The same tasks on dask.distributed: ``scheduler`` address, or a local cluster of ``jobs``.
 
-    Tasks go in chunks of ``chunk`` files (``run_chunk``), one chunk in flight per worker thread, so
-    the clock of a chunk starts about when it does: it may run ``timeout`` a file. The workers read
-    the files themselves (shared storage) and, on a local cluster, write the reports. A chunk that
-    fails (its worker died) or overruns is tried again file by file, so that only the file to blame
-    fails. Consecutive tasks stay in one chunk: next year's report usually runs where this year's did.
+    Tasks go in chunks of ``chunk`` files (``run_chunk``), two chunks in flight per worker thread
+    (the next one is at the worker when a chunk ends: no idle round trip to the submitter), so a
+    chunk may wait for one chunk before it runs: it may take ``timeout`` a file of both. The workers
+    read the files themselves (shared storage) and, on a local cluster, write the reports. A chunk
+    that fails (its worker died) or overruns is tried again file by file, so that only the file to
+    blame fails. Consecutive tasks stay in one chunk: next year's report usually runs where this
+    year's did. A local cluster's worker processes are forked from a forkserver that built the
+    pipeline once (``warm.py``), as the local engine's are: they start ready to audit.
     """
 
     def __init__(self, scheduler: str | None, jobs: int, timeout: float, grace: float = HARD_GRACE,
@@ -349,12 +352,11 @@ class DaskEngine:
             if self.scheduler:
                 self._client = Client(self.scheduler, timeout=30)
             else:
-                self._cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
-                                             dashboard_address=None)
+                self._cluster = _warm_local_cluster(LocalCluster, self.jobs)
                 self._client = Client(self._cluster)
         except (OSError, TimeoutError) as exc:
             raise EngineError(f"无法连接 dask 调度器 {self.scheduler}：{exc}") from None
-        self.capacity = max(1, sum(self._client.nthreads().values()))
+        self.capacity = _IN_FLIGHT * max(1, sum(self._client.nthreads().values()))
         return self
 
     def __exit__(self, *exc) -> None:
@@ -395,13 +397,36 @@ class DaskEngine:
                     yield fail(chunk[0], crash_failure() if killed or exc is None else
                                Failure.of(errors.E900, error=f"{type(exc).__name__}: {exc}"))
             now = time.monotonic()
-            for fut in [f for f, (c, t) in inflight.items() if now - t > self.timeout * len(c) + self.grace]:
+            allowed = self.timeout * self.chunk * (_IN_FLIGHT - 1)  # the chunk ahead of it, at most
+            for fut in [f for f, (c, t) in inflight.items() if now - t > self.timeout * len(c) + allowed + self.grace]:
                 fut.cancel()  # a thread cannot be stopped; its result is abandoned
                 chunk, _ = inflight.pop(fut)
                 if len(chunk) > 1:
                     alone.extend(chunk)
                 else:
                     yield fail(chunk[0], timeout_failure(self.timeout))
+
+
+_IN_FLIGHT = 2  # chunks a dask worker thread holds: the one it runs and the next
+
+
+def _warm_local_cluster(local_cluster, jobs: int):
+    """A LocalCluster of ``jobs`` one-thread worker processes forked from the forkserver that built
+    the pipeline (where there is a forkserver), instead of spawned ones that import everything and
+    build it each (seconds of start-up that a batch of a few thousand files notices)."""
+    import multiprocessing
+
+    import dask
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return local_cluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["auditor.batch.warm"])
+    with _children_import_this_package():
+        forkserver.ensure_running()  # started now, with our preload; dask's own preload list comes too late
+    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+        return local_cluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
 
 
 def open_engine(engine: str, *, jobs: int, timeout: float, scheduler: str | None, grace: float = HARD_GRACE,
