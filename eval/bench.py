@@ -492,7 +492,27 @@ def markdown(res: dict) -> str:
         lines += [f"| {label.replace('_', ' ')} | {o[label]['s_per_page']} | {o[label]['audit_ms_per_report']} | "
                   f"{o[label]['ocr_share_of_report']:.1%} |" for label in ("all_cores", "one_thread")]
         lines += ["", "Accuracy per scanning condition and a mixed batch's share: `eval/results/ocr.md`."]
+    lines += scale_section(HERE / "results")
     return "\n".join(lines) + "\n"
+
+
+def scale_section(results: Path) -> list[str]:
+    """The runs of ``eval/bench_scale.py`` kept in ``results`` (their own runs: hours, not part of this one)."""
+    from bench_scale import report
+
+    runs = sorted(results.glob("scale-*.json"), key=lambda p: json.loads(p.read_text(encoding="utf-8"))["files"])
+    if len(runs) < 2:
+        return []
+    labels = [p.stem.removeprefix("scale-") for p in runs]
+    first = json.loads(runs[0].read_text(encoding="utf-8"))
+    return ["", "## A batch at scale (`eval/bench_scale.py`, -j 2, fresh process each)", "",
+            f"Generated reports, consecutive-year pairs, half PDF, a third HTML, the rest text and DOCX; measured "
+            f"{first['measured']} on. Peak RSS of every process read from /proc twice a second (VmHWM); the batch's CPU "
+            "is its whole process tree's; the in-process figure reads and audits the same files (or every k-th) "
+            "one after another in one process. Repeat: `python eval/bench_scale.py make DIR --n 50000`, then "
+            "`run DIR --parts 5 --label 5k`, `run DIR --parts 20 --sample 4 --label 20k`, "
+            "`run DIR --sample 10 --label 50k`, `report " + " ".join(labels) + "`.", "",
+            report(results, labels)]
 
 
 def main() -> None:

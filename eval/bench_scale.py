@@ -147,12 +147,29 @@ class Watcher(threading.Thread):
 
 
 BATCH = """
-import io, resource, sys
+import io, json, resource, sys, time
 from rich.console import Console
 from auditor.batch import run_batch
+from auditor.batch.ledger import Ledger
+from auditor.across.copy_index import CorpusIndex
+phases = {}
+def timed(owner, name, label):
+    inner = getattr(owner, name)
+    def wrapper(*args, **kwargs):
+        c0 = time.process_time()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            phases[label] = phases.get(label, 0.0) + time.process_time() - c0
+    setattr(owner, name, wrapper)
+for owner, name, label in ((Ledger, "add_inputs", "inputs"), (Ledger, "record_scan", "ledger writes"),
+                           (Ledger, "pair", "pairing"), (CorpusIndex, "find", "copy search"), (Ledger, "plan", "plan"),
+                           (CorpusIndex, "result", "copies read")):
+    timed(owner, name, label)
 if __name__ == "__main__":
     rc = run_batch(sys.argv[3:], sys.argv[1], jobs=int(sys.argv[2]), console=Console(file=io.StringIO()))
     r = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({k: round(v, 2) for k, v in phases.items()}))
     print(rc, r.ru_utime + r.ru_stime, r.ru_maxrss / 1024)
 """
 
@@ -210,6 +227,7 @@ def run(folder: Path, parts: int | None, jobs: int, label: str, sample: int, out
         _reap()
         batch_cpu = _cpu_children() - c0
         rc, parent_cpu, parent_rss = stdout.split()[-3:]
+        phases = json.loads(stdout.strip().splitlines()[-2])
         with (results / "reports.csv").open(encoding="utf-8-sig") as fh:
             rows = sum(1 for _ in fh) - 1
         results_mb = sum(p.stat().st_size for p in results.rglob("*") if p.is_file()) / 2**20
@@ -227,6 +245,7 @@ def run(folder: Path, parts: int | None, jobs: int, label: str, sample: int, out
         "wall_s": round(wall, 1), "files_per_s": round(n / wall, 1),
         "batch_cpu_s": round(batch_cpu, 1), "batch_cpu_ms_per_file": round(1000 * batch_cpu / n, 2),
         "parent_cpu_ms_per_file": round(1000 * float(parent_cpu) / n, 2),
+        "parent_cpu_s_by_phase": phases,
         "parent_peak_rss_mb": round(float(parent_rss), 1), "results_mb": round(results_mb, 1),
         "processes": watcher.roles(),
         "in_process_sample": {"every": sample, "files": alone["files"], "ms_per_file": per,

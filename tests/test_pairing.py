@@ -1,7 +1,8 @@
 """Agency-name matching and consecutive-year pairing: same agency across spellings, never across agencies."""
 import pytest
 
-from auditor.across.pairing import PairItem, agency_key, chain_order, pair_previous, same_agency, year_of
+from auditor.across.pairing import (PairItem, agency_key, chain_order, org_similarity, pair_previous, same_agency,
+                                     year_of)
 
 SAME = [
     ("淄博市张店区行政审批服务局", "张店区行政审批服务局"),
@@ -87,3 +88,31 @@ def test_chain_order_keeps_every_source_once_whatever_previous_says():
     assert chain_order(sources, {}) == sources
     twins = chain_order(["r-2023", "r-2024.html", "r-2024.pdf"], {"r-2024.html": "r-2023", "r-2024.pdf": "r-2023"})
     assert twins == ["r-2023", "r-2024.html", "r-2024.pdf"]
+
+
+def _pairs_by_brute_force(items):
+    """Every report against every report of the year before: what ``pair_previous`` must find."""
+    out = {}
+    for item in items:
+        best = None
+        for cand in items:
+            if (item.year and cand.year == item.year - 1 and not (item.sha256 and cand.sha256 == item.sha256)
+                    and same_agency(item.agency, cand.agency)):
+                rank = (-org_similarity(agency_key(item.agency).org, agency_key(cand.agency).org), cand.source)
+                best = rank if best is None or rank < best else best
+        if best:
+            out[item.source] = best[1]
+    return out
+
+
+def test_screening_last_years_names_in_bulk_pairs_exactly_as_comparing_every_two():
+    import random
+
+    rng = random.Random(3)
+    places = ["张店区", "淄博市张店区", "淄川区", "淮安市", "淮安市洪泽区", ""]
+    orgs = ["发展和改革局", "发展改革局", "第一大队", "第二大队", "人民政府", "人民政府办公室", "教育局", "教育和体育局",
+            "自然资源和规划局", "自然资源局", "卫生健康局", "卫生和健康委员会", "城东街道办事处", "城西街道办事处"]
+    items = [PairItem(f"r{i:03d}", rng.choice(places) + rng.choice(orgs), rng.choice((2021, 2022, 2023)),
+                      sha256=rng.choice(("", f"s{i % 40}"))) for i in range(400)]
+    expected = _pairs_by_brute_force(items)
+    assert pair_previous(items) == expected and len(expected) > 100

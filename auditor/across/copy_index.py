@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import namedtuple
+from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
@@ -188,34 +189,47 @@ class CorpusIndex:
         """)
 
     def _best(self) -> None:
-        """For each entry with links, the match ``similarity`` prefers, written to ``cx_matches``."""
+        """For each entry with links, the match ``similarity`` prefers, written to ``cx_matches``. The
+        links come as integers; what a rank needs of a report (source, year, agency) is read through
+        a small cache, the excerpt only for the match chosen."""
         db = self.db
+        owner = lru_cache(maxsize=8192)(lambda d: _decoded(_Owner(*db.execute(
+            "SELECT source, sha256, agency, year FROM cx_docs WHERE d = ?", (d,)).fetchone())))
         cursor = db.execute("""
-            SELECT l.this, ea.d, pa.start, pa.stop, da.source, da.sha256, da.agency, da.year,
-                   l.sim, db.source, db.sha256, db.agency, db.year, pb.start, pb.excerpt
+            SELECT l.this, ea.d, pa.start, pa.stop, l.sim, eb.d, pb.start, pb.p
             FROM cx_links l JOIN cx_entries ea ON ea.n = l.this JOIN cx_paras pa ON pa.p = ea.p
-            JOIN cx_docs da ON da.d = ea.d JOIN cx_entries eb ON eb.n = l.that JOIN cx_paras pb ON pb.p = eb.p
-            JOIN cx_docs db ON db.d = eb.d ORDER BY l.this""")
+            JOIN cx_entries eb ON eb.n = l.that JOIN cx_paras pb ON pb.p = eb.p ORDER BY l.this""")
         out, current, best = [], None, None
-        for this, d, start, stop, *mine, s, src, sha, agency, year, other_start, excerpt in _fetch(cursor):
+        for this, d, start, stop, s, other_d, other_start, other_p in _fetch(cursor):
             if this != current:
                 if best:
                     out.append(best[1])
                 current, best = this, None
-            src_mine, sha_mine, agency_mine, year_mine = mine
-            kind = sim._relation(_Owner(src_mine, sha_mine, dec(agency_mine), year_mine),
-                                 _Owner(src, sha, dec(agency), year))  # sources stay bytes: they sort alike
+            kind = sim._relation(owner(d), owner(other_d))
             if kind is None:
                 continue
-            rank = (kind != "own", -round(s, 4), -(year or 0), src, other_start)
+            other = owner(other_d)  # its source stays bytes: they sort as the text does
+            rank = (kind != "own", -round(s, 4), -(other.year or 0), other.source, other_start)
             if best is None or rank < best[0]:
-                best = (rank, (d, start, stop, s, src, excerpt, agency, year, int(kind == "own")))
+                best = (rank, (d, start, stop, s, other_d, other_p, int(kind == "own")))
             if len(out) >= PAGE:
-                db.executemany("INSERT INTO cx_matches VALUES (?,?,?,?,?,?,?,?,?)", out)
+                self._write_matches(out, owner)
                 out = []
         if best:
             out.append(best[1])
-        db.executemany("INSERT INTO cx_matches VALUES (?,?,?,?,?,?,?,?,?)", out)
+        self._write_matches(out, owner)
+
+    def _write_matches(self, chosen: list[tuple], owner) -> None:
+        rows = []
+        for d, start, stop, s, other_d, other_p, same in chosen:
+            (excerpt,) = self.db.execute("SELECT excerpt FROM cx_paras WHERE p = ?", (other_p,)).fetchone()
+            other = owner(other_d)
+            rows.append((d, start, stop, s, other.source, excerpt, enc(other.agency), other.year, same))
+        self.db.executemany("INSERT INTO cx_matches VALUES (?,?,?,?,?,?,?,?,?)", rows)
+
+
+def _decoded(o: _Owner) -> _Owner:
+    return o._replace(agency=dec(o.agency))
 
 
 def _fetch(cursor):
@@ -256,23 +270,26 @@ def _similar_in(db: sqlite3.Connection) -> None:
         db.executemany(f"INSERT INTO cx_bands(s, {cols}) VALUES ({', '.join('?' * (sim.BANDS + 1))})",
                        [(s, *k) for (s, _), k in zip(rows, keys.tolist())])
     for b in range(sim.BANDS):
-        cursor = db.execute(f"SELECT group_concat(s) FROM cx_bands GROUP BY b{b} HAVING COUNT(*) BETWEEN 2 AND ?",
+        # buckets are counted with every set, paired without the batch's shared wording (never linked)
+        cursor = db.execute(f"SELECT group_concat(CASE WHEN x.shared THEN NULL ELSE x.s END) FROM cx_bands "
+                            f"JOIN cx_sets x USING (s) GROUP BY b{b} HAVING COUNT(*) BETWEEN 2 AND ?",
                             (sim.MAX_SHARING_REPORTS,))
         pairs: list[tuple[int, int]] = []
         for (members,) in _fetch(cursor):
-            pairs += combinations(sorted(map(int, members.split(","))), 2)
+            if members and "," in members:
+                pairs += combinations(sorted(map(int, members.split(","))), 2)
             if len(pairs) >= PAGE:
                 db.executemany("INSERT OR IGNORE INTO cx_cands VALUES (?,?)", pairs)
                 pairs = []
         db.executemany("INSERT OR IGNORE INTO cx_cands VALUES (?,?)", pairs)
     last = (-1, -1)
-    while rows := db.execute("SELECT c.i, c.j, a.kept, b.kept FROM cx_cands c JOIN cx_sets a ON a.s = c.i "
-                             "JOIN cx_sets b ON b.s = c.j WHERE (c.i, c.j) > (?, ?) ORDER BY c.i, c.j LIMIT ?",
-                             (*last, PAGE)).fetchall():
+    kept = lru_cache(maxsize=256)(lambda s: db.execute("SELECT kept FROM cx_sets WHERE s = ?", (s,)).fetchone()[0])
+    while rows := db.execute("SELECT c.i, c.j, b.kept FROM cx_cands c JOIN cx_sets b ON b.s = c.j "
+                             "WHERE (c.i, c.j) > (?, ?) ORDER BY c.i, c.j LIMIT ?", (*last, PAGE)).fetchall():
         last = rows[-1][:2]
-        jac = _jaccard([r[0] for r in rows], [r[2] for r in rows], [r[3] for r in rows])
+        jac = _jaccard([r[0] for r in rows], [kept(r[0]) for r in rows], [r[2] for r in rows])
         db.executemany("INSERT INTO cx_similar VALUES (?,?,?)",
-                       [(i, j, s) for (i, j, _, _), s in zip(rows, jac.tolist()) if s >= sim.THRESHOLD])
+                       [(i, j, s) for (i, j, _), s in zip(rows, jac.tolist()) if s >= sim.THRESHOLD])
 
 
 def _jaccard(ids: list[int], left: list[bytes], right: list[bytes]) -> np.ndarray:
