@@ -507,9 +507,11 @@ def scale_section(results: Path) -> list[str]:
     first = json.loads(runs[0].read_text(encoding="utf-8"))
     return ["", "## A batch at scale (`eval/bench_scale.py`, -j 2, fresh process each)", "",
             f"Generated reports, consecutive-year pairs, half PDF, a third HTML, the rest text and DOCX; measured "
-            f"{first['measured']} on. Peak RSS of every process read from /proc twice a second (VmHWM); the batch's CPU "
+            f"{first['measured'][:10]}. Peak RSS of every process read from /proc twice a second (VmHWM); the batch's CPU "
             "is its whole process tree's; the in-process figure reads and audits the same files (or every k-th) "
-            "one after another in one process. Repeat: `python eval/bench_scale.py make DIR --n 50000`, then "
+            "one after another in one process. The speed of a shared machine drifts over minutes (the same 5,000 "
+            "files have cost a batch 38 and 48 ms a file an hour apart), so a ratio of two runs minutes apart carries "
+            "the drift: the in-process half before the batch and half after it is the fairer figure. Repeat: `python eval/bench_scale.py make DIR --n 50000`, then "
             "`run DIR --parts 5 --label 5k`, `run DIR --parts 20 --sample 4 --label 20k`, "
             "`run DIR --sample 10 --label 50k`, `report " + " ".join(labels) + "`.", "",
             report(results, labels)]
