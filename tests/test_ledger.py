@@ -74,8 +74,9 @@ def test_pairs_and_copies_found_through_the_ledger_are_those_in_memory(tmp_path)
     for i in range(60):
         (folder / f"r{i:02d}.txt").touch()
     ledger = Ledger(tmp_path / "ledger.sqlite")
+    assert ledger.add_inputs([folder], None) == 60
     scans = []
-    for i, path in enumerate(ledger.paths()) if ledger.add_inputs([folder], None) else ():
+    for i, path in enumerate(ledger.paths()):
         scans.append(_scan(path, i, np.random.default_rng(i)))
         ledger.record_scan(scans[-1])
     ledger.pair()

@@ -96,7 +96,7 @@ class Ledger:
 
     # --- scans ----------------------------------------------------------------------------------
     def record_scan(self, scan: ScanResult) -> None:
-        d = self.file(scan.source)[0]
+        (d,) = self.db.execute("SELECT d FROM files WHERE path = ?", (enc(scan.source),)).fetchone()
         self.db.execute("UPDATE files SET sha256 = ?, agency = ?, year = ?, bucket = ?, ok = 1 WHERE d = ?",
                         (scan.sha256, enc(scan.agency), scan.year, enc(bucket_of(scan.agency)), d))
         if scan.corpus is not None:
