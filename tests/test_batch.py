@@ -415,6 +415,24 @@ def test_a_task_goes_to_the_worker_that_ran_the_one_it_follows():
     assert sorted(plain) == sorted(order)
 
 
+def test_two_reports_that_follow_one_go_to_the_worker_that_ran_it():
+    """A report followed by two of next year (a batch holding two versions of one agency's report):
+    the second follower is not its worker's last task any more, and still goes where the analysis
+    it needs is (a worker keeps its last ``ANALYSES_KEPT``); before, it went to whichever worker
+    was free and that worker analysed last year's report again."""
+    from auditor.batch.engines import LocalEngine
+    from batchkit import whose
+
+    follows = {}
+    for c in "abcdef":
+        follows |= {f"{c}1": None, f"{c}2": f"{c}1", f"{c}2b": f"{c}1", f"{c}3": f"{c}2"}
+    order = list(follows)
+    with LocalEngine(2, timeout=30) as eng:
+        pid = dict(eng.run(whose, order, None, chain=lambda t: (t, follows[t])))
+    assert sorted(pid) == sorted(order)
+    assert all(pid[t] == pid[after] for t, after in follows.items() if after)
+
+
 def test_a_worker_waits_rather_than_take_the_task_that_follows_another_workers_last():
     """The policy behind the test above, without processes: at the end of a batch, where all that
     waits follows another worker's task, an idle worker waits for that worker to take it (it has
@@ -425,13 +443,15 @@ def test_a_worker_waits_rather_than_take_the_task_that_follows_another_workers_l
     from auditor.batch.engines import LocalEngine, _Slot, _Worker
 
     eng = LocalEngine(2, timeout=30)
-    w0, w1 = _Worker(0, None, None, last="c2023"), _Worker(1, None, None, last="d2022")
+    w0, w1 = _Worker(0, None, None), _Worker(1, None, None)
+    w0.recent.append("c2023")
+    w1.recent.append("d2022")
     eng._workers = [w0, w1]
     follows = {"d2023": "d2022", "d2024": "d2023", "e2020": None, "x": "y", "y": "x"}
     chain = lambda t: (t, follows[t])  # noqa: E731
     ahead = deque([_Slot(1, "d2023"), _Slot(2, "d2024")])
     assert eng._next_for(w0, ahead, chain) is None and [s.task for s in ahead] == ["d2023", "d2024"]
-    assert eng._next_for(w1, ahead, chain).task == "d2023" and w1.last == "d2023"
+    assert eng._next_for(w1, ahead, chain).task == "d2023" and w1.recent[-1] == "d2023"
     ahead.append(_Slot(3, "e2020"))
     assert eng._next_for(w0, ahead, chain).task == "e2020"  # a report that follows none: anyone's
     assert eng._next_for(w1, ahead, chain).task == "d2024"

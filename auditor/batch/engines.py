@@ -24,7 +24,7 @@ from itertools import count
 from pathlib import Path
 
 from .. import errors
-from .tasks import Failure, crash_failure, preload, set_start_hook, timeout_failure
+from .tasks import ANALYSES_KEPT, Failure, crash_failure, preload, set_start_hook, timeout_failure
 
 HARD_GRACE = 10.0
 _POLL = 0.2
@@ -34,7 +34,7 @@ _MAX_BREAKS = 3  # workers a task may see die before it starts, before it fails 
 # another could do (a long PDF holds up one task behind it at most)
 _DEPTH = 2
 # tasks per worker read ahead of the stream, among which a worker is sent the one that follows
-# its last (``run``'s ``chain``): next year's report goes where this year's analysis is
+# one of its recent ones (``run``'s ``chain``): next year's report goes where this year's analysis is
 _LOOKAHEAD = 4
 
 
@@ -112,7 +112,7 @@ class _Worker:
     conn: object
     queue: deque = field(default_factory=deque)  # its tasks in the order sent: the first runs
     gone: bool = False  # its pipe reached end of file
-    last: object = None  # what the last task sent to it was (``chain``)
+    recent: deque = field(default_factory=lambda: deque(maxlen=ANALYSES_KEPT))  # what was sent to it last (``chain``)
 
 
 @contextmanager
@@ -222,18 +222,20 @@ class LocalEngine:
                     break
 
     def _next_for(self, w: _Worker, ahead: deque, chain: Callable | None) -> _Slot | None:
-        """The first task that follows ``w``'s last one; else the first that follows neither another
-        worker's last one (theirs to take) nor a task still waiting here; else None when a task
-        waiting here follows another worker's last one: that worker takes it next (``_fill`` asks
-        every worker), and ``w`` waits rather than audit next year's report without the analysis
-        of last year's, which the other worker has or is making (at the end of a batch, where the
-        stream holds nothing else). Only tasks that follow no worker at all (a cycle) go to ``w``."""
+        """The first task that follows one of ``w``'s recent tasks (the analyses a worker keeps,
+        ``ANALYSES_KEPT``: one report may be followed by two next year); else the first that follows
+        neither another worker's recent ones (theirs to take) nor a task still waiting here; else
+        None when a task waiting here follows another worker's: that worker takes it next (``_fill``
+        asks every worker), and ``w`` waits rather than audit next year's report without the
+        analysis of last year's, which the other worker has or is making (at the end of a batch,
+        where the stream holds nothing else). Only tasks that follow no worker at all (a cycle) go
+        to ``w``."""
         if chain is None:
             return ahead.popleft()
         links = [chain(slot.task) for slot in ahead]
-        pick = next((i for i, (_, after) in enumerate(links) if w.last is not None and after == w.last), None)
+        pick = next((i for i, (_, after) in enumerate(links) if after is not None and after in w.recent), None)
         if pick is None:
-            others = {o.last for o in self._workers if o is not w}
+            others = {own for o in self._workers if o is not w for own in o.recent}
             held = others | {own for own, _ in links}
             pick = next((i for i, (_, after) in enumerate(links) if after is None or after not in held), None)
             if pick is None and any(after in others for _, after in links):
@@ -241,7 +243,7 @@ class LocalEngine:
         pick = pick or 0
         slot = ahead[pick]
         del ahead[pick]
-        w.last = chain(slot.task)[0]
+        w.recent.append(chain(slot.task)[0])
         return slot
 
     def run(self, fn: Callable, tasks: Iterable, fail: Callable, chain: Callable | None = None) -> Iterator:

@@ -142,6 +142,8 @@ def _guarded(work, timeout: float):
 
 
 _READY = False
+# analyses a worker keeps for a later audit; the engine sends next year's report where last year's is
+ANALYSES_KEPT = 8
 _ANALYSES = None  # this process's recent analyses (pipeline.Analyses), made by warm_up
 _WARM_TEXT = "示例单位2023年政府信息公开工作年度报告\n一、总体情况\n2023年，本机关共收到政府信息公开申请5件，予以公开3件。\n"
 
@@ -154,7 +156,7 @@ def warm_up() -> None:
     _READY = True
     from ..pipeline import Analyses, audit_text
 
-    _ANALYSES = Analyses()
+    _ANALYSES = Analyses(size=ANALYSES_KEPT)
 
     try:
         audit_text(_WARM_TEXT, filename="<warm-up>")
