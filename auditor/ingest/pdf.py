@@ -76,6 +76,8 @@ _PAGE_NUMBER = re.compile(
 )
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 _BAND = 0.10
+_SPACE = (" ", 0.0, 0.0, 0.0, 0.0)
+_UNDECODED = re.compile("[\ufffd\ue000-\uf8ff]")  # a replacement or private-use character: a glyph without Unicode
 UNSURE = 0.995  # an OCR'd character read with less confidence is recorded in Document.unsure
 
 
@@ -129,7 +131,8 @@ def _keep_space(a: str, b: str, gap: float | None, em: float) -> bool:
 def _insert_space(a: str, b: str, gap: float, em: float) -> bool:
     if gap > 1.5 * em:
         return True
-    return _cls(a) == "digit" and _cls(b) == "digit" and gap > 0.8 * em
+    # the gap first: most characters touch their neighbour, and the classes cost a call each
+    return gap > 0.8 * em and _cls(a) == "digit" and _cls(b) == "digit"
 
 
 def _page_chars(page: Any, textpage: Any, pdfium: Any) -> list[list[tuple[str, float, float, float, float]]]:
@@ -149,6 +152,7 @@ def _page_chars(page: Any, textpage: Any, pdfium: Any) -> list[list[tuple[str, f
         text_chars = list(text)
     lines: list[list[tuple[str, float, float, float, float]]] = []
     cur: list[tuple[str, float, float, float, float]] = []
+    box = textpage.get_charbox  # a call into PDFium a character: most of this loop's time
     for i, ch in enumerate(text_chars):
         if ch == "\n":
             lines.append(cur)
@@ -156,14 +160,14 @@ def _page_chars(page: Any, textpage: Any, pdfium: Any) -> list[list[tuple[str, f
             continue
         if ch == "\r" or ch == "":
             continue
-        ch = ch.translate(_TRANS)
-        if not ch or ch == "\n":
-            ch = " "
+        if ord(ch) in _TRANS:
+            ch = ch.translate(_TRANS)
+            if not ch or ch == "\n":
+                ch = " "
         if ch.isspace():
-            cur.append((" ", 0.0, 0.0, 0.0, 0.0))
+            cur.append(_SPACE)
             continue
-        l, b, r, t = textpage.get_charbox(i)
-        cur.append((ch, l, b, r, t))
+        cur.append((ch, *box(i)))
     lines.append(cur)
     return lines
 
@@ -204,16 +208,9 @@ def _mend(chars: list[tuple[str, float, float, float, float]], page: int, defaul
         prev = c
         pending = False
     boxes = [c for c in solid if c[3] > c[1] or c[4] > c[2]] or solid
-    return _Line(
-        text="".join(out),
-        left=min(c[1] for c in boxes),
-        right=max(c[3] for c in boxes),
-        top=max(c[4] for c in boxes),
-        bottom=min(c[2] for c in boxes),
-        em=em,
-        page=page,
-        conf=conf,
-    )
+    _, lefts, bottoms, rights, tops = list(zip(*boxes))[:5]
+    return _Line(text="".join(out), left=min(lefts), right=max(rights), top=max(tops), bottom=min(bottoms), em=em,
+                 page=page, conf=conf)
 
 
 def _in_band(line: _Line, height: float) -> bool:
@@ -480,14 +477,13 @@ def _page_lines(raw_lines: list, p: int) -> tuple[list[_Line], int, int]:
     lines = []
     page_chars = bad_chars = 0
     for chars in raw_lines:
-        for c in chars:
-            if c[0] != " ":
-                page_chars += 1
-                o = ord(c[0])
-                if o == 0xFFFD or 0xE000 <= o <= 0xF8FF:
-                    bad_chars += 1
         ln = _mend(chars, p, 10.0)
-        if ln is not None and ln.text.strip():
+        if ln is None:
+            continue
+        # a mended line holds the raw line's characters but its spaces: counted on the text, in C
+        page_chars += len(ln.text) - ln.text.count(" ")
+        bad_chars += len(_UNDECODED.findall(ln.text))
+        if ln.text.strip():
             lead = len(ln.text) - len(ln.text.lstrip())
             ln.text = ln.text.strip()
             if ln.conf is not None:
