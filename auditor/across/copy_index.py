@@ -13,9 +13,11 @@ runs, each step a pass over tables:
    known by a 64-bit hash of their bytes;
 3. a MinHash signature of each distinct set, cut into ``BANDS`` band keys;
 4. candidates: sets sharing a band key in a bucket of at most ``MAX_SHARING_REPORTS`` sets,
-   confirmed with the exact Jaccard index of the filtered sets;
-5. links between entries (identical sets, confirmed pairs), and for each entry its best match,
-   chosen as ``similarity`` describes; ``result(d)`` reads a report's matches back.
+   confirmed with the exact Jaccard index of the filtered sets (a bucket of ``_MATRIX_FROM`` sets
+   or more at once, as one product of 0/1 matrices over the bucket's 5-grams);
+5. set by set, the set's own entries and those of the sets confirmed similar to it, read in one
+   query with their owners; for each own entry its best match, chosen as ``similarity``
+   describes; ``result(d)`` reads a report's matches back.
 
 ``find_copies`` runs the same on an in-memory database: one implementation for both.
 """
@@ -45,14 +47,12 @@ CREATE INDEX IF NOT EXISTS cx_paras_d ON cx_paras(d, p);
 """
 _WORK = """
 DROP TABLE IF EXISTS cx_entries; DROP TABLE IF EXISTS cx_sets; DROP TABLE IF EXISTS cx_bands;
-DROP TABLE IF EXISTS cx_cands; DROP TABLE IF EXISTS cx_similar; DROP TABLE IF EXISTS cx_links;
-DROP TABLE IF EXISTS cx_matches;
+DROP TABLE IF EXISTS cx_cands; DROP TABLE IF EXISTS cx_similar; DROP TABLE IF EXISTS cx_matches;
 CREATE TABLE cx_entries(n INTEGER PRIMARY KEY, p INTEGER, d INTEGER, key INTEGER);
 CREATE TABLE cx_sets(s INTEGER PRIMARY KEY, key INTEGER UNIQUE, kept BLOB, shared INTEGER DEFAULT 0);
 CREATE TABLE cx_bands(s INTEGER PRIMARY KEY, {bands});
 CREATE TABLE cx_cands(i INTEGER, j INTEGER, PRIMARY KEY(i, j)) WITHOUT ROWID;
-CREATE TABLE cx_similar(i INTEGER, j INTEGER, sim REAL);
-CREATE TABLE cx_links(this INTEGER, that INTEGER, sim REAL);
+CREATE TABLE cx_similar(i INTEGER, j INTEGER, sim REAL, PRIMARY KEY(i, j)) WITHOUT ROWID;
 CREATE TABLE cx_matches(d INTEGER, start INTEGER, stop INTEGER, sim REAL, other_source BLOB, other_quote BLOB,
                         other_agency BLOB, other_year INTEGER, same INTEGER);
 """
@@ -103,10 +103,9 @@ class CorpusIndex:
         _similar_in(db)
         db.execute("DELETE FROM cx_similar WHERE i IN (SELECT s FROM cx_sets WHERE shared) "
                    "OR j IN (SELECT s FROM cx_sets WHERE shared)")
-        self._link()
         self._best()
         db.execute("CREATE INDEX cx_matches_d ON cx_matches(d)")
-        for table in ("cx_entries", "cx_sets", "cx_bands", "cx_cands", "cx_similar", "cx_links"):
+        for table in ("cx_entries", "cx_sets", "cx_bands", "cx_cands", "cx_similar"):
             db.execute(f"DELETE FROM {table}")  # the disk they held, for the audit pass
         db.commit()
         return db.execute("SELECT COUNT(DISTINCT d) FROM cx_matches").fetchone()[0]
@@ -174,62 +173,69 @@ class CorpusIndex:
             db.executemany("INSERT INTO cx_entries(p, d, key) VALUES (?,?,?)", entries)
             db.executemany("INSERT OR IGNORE INTO cx_sets(key, kept) VALUES (?,?)", sets)
 
-    def _link(self) -> None:
-        """Entries of one set (not the batch's shared wording) and of confirmed pairs, both ways."""
-        self.db.executescript("""
-            INSERT INTO cx_links SELECT a.n, b.n, 1.0 FROM cx_sets s JOIN cx_entries a ON a.key = s.key
-                JOIN cx_entries b ON b.key = s.key WHERE NOT s.shared AND a.d <> b.d;
-            INSERT INTO cx_links SELECT a.n, b.n, m.sim FROM cx_similar m JOIN cx_sets si ON si.s = m.i
-                JOIN cx_sets sj ON sj.s = m.j JOIN cx_entries a ON a.key = si.key JOIN cx_entries b ON b.key = sj.key
-                WHERE a.d <> b.d;
-            INSERT INTO cx_links SELECT b.n, a.n, m.sim FROM cx_similar m JOIN cx_sets si ON si.s = m.i
-                JOIN cx_sets sj ON sj.s = m.j JOIN cx_entries a ON a.key = si.key JOIN cx_entries b ON b.key = sj.key
-                WHERE a.d <> b.d;
-            CREATE INDEX cx_links_this ON cx_links(this);
-        """)
-
     def _best(self) -> None:
-        """For each entry with links, the match ``similarity`` prefers, written to ``cx_matches``. The
-        links come as integers; what a rank needs of a report (source, year, agency) is read through
-        a small cache, the excerpt only for the match chosen."""
-        db = self.db
-        owner = lru_cache(maxsize=8192)(lambda d: _decoded(_Owner(*db.execute(
-            "SELECT source, sha256, agency, year FROM cx_docs WHERE d = ?", (d,)).fetchone())))
-        cursor = db.execute("""
-            SELECT l.this, ea.d, pa.start, pa.stop, l.sim, eb.d, pb.start, pb.p
-            FROM cx_links l JOIN cx_entries ea ON ea.n = l.this JOIN cx_paras pa ON pa.p = ea.p
-            JOIN cx_entries eb ON eb.n = l.that JOIN cx_paras pb ON pb.p = eb.p ORDER BY l.this""")
-        out, current, best = [], None, None
-        for this, d, start, stop, s, other_d, other_start, other_p in _fetch(cursor):
-            if this != current:
-                if best:
-                    out.append(best[1])
-                current, best = this, None
-            kind = sim._relation(owner(d), owner(other_d))
-            if kind is None:
-                continue
-            other = owner(other_d)  # its source stays bytes: they sort as the text does
-            rank = (kind != "own", -round(s, 4), -(other.year or 0), other.source, other_start)
-            if best is None or rank < best[0]:
-                best = (rank, (d, start, stop, s, other_d, other_p, int(kind == "own")))
-            if len(out) >= PAGE:
-                self._write_matches(out, owner)
-                out = []
-        if best:
-            out.append(best[1])
-        self._write_matches(out, owner)
+        """For each entry, the match ``similarity`` prefers, written to ``cx_matches``.
 
-    def _write_matches(self, chosen: list[tuple], owner) -> None:
+        An entry's candidates are the other entries of its set (similarity 1.0) and those of the
+        sets confirmed similar to it: the same for every entry of the set. So they are read a set at
+        a time, with what a rank needs of their reports (source, year, agency), and put once in the
+        rank's order but for the agency (similarity, the latest year, the source, the earlier
+        paragraph); each entry of the set then takes the first of the same agency (an earlier year)
+        if there is one, else the first of another. A family of k reports worded alike costs k
+        lists, not k² rows. The excerpt is read only for the match chosen."""
+        db = self.db
+        cursor = db.execute("""
+            SELECT c.s, c.mine, e.d, p.start, p.stop, p.p, c.sim, o.source, o.sha256, o.agency, o.year FROM (
+                SELECT s, key, 1 AS mine, 1.0 AS sim FROM cx_sets WHERE NOT shared
+                UNION ALL SELECT m.i, x.key, 0, m.sim FROM cx_similar m JOIN cx_sets x ON x.s = m.j
+                UNION ALL SELECT m.j, x.key, 0, m.sim FROM cx_similar m JOIN cx_sets x ON x.s = m.i
+            ) c JOIN cx_entries e ON e.key = c.key JOIN cx_paras p ON p.p = e.p JOIN cx_docs o ON o.d = e.d
+            ORDER BY c.s""")
+        out: list[tuple] = []
+        current, members = None, []
+        for s_id, mine, d, start, stop, p, s, source, sha256, agency, year in _fetch(cursor):
+            if s_id != current:
+                out += _choose(members)
+                current, members = s_id, []
+            # the source stays bytes: they sort as the text does
+            members.append((mine, d, start, stop, p, s, _Owner(source, sha256, dec(agency), year)))
+            if len(out) >= PAGE:
+                self._write_matches(out)
+                out = []
+        out += _choose(members)
+        self._write_matches(out)
+
+    def _write_matches(self, chosen: list[tuple]) -> None:
         rows = []
-        for d, start, stop, s, other_d, other_p, same in chosen:
+        for d, start, stop, s, other, other_p, same in chosen:
             (excerpt,) = self.db.execute("SELECT excerpt FROM cx_paras WHERE p = ?", (other_p,)).fetchone()
-            other = owner(other_d)
             rows.append((d, start, stop, s, other.source, excerpt, enc(other.agency), other.year, same))
         self.db.executemany("INSERT INTO cx_matches VALUES (?,?,?,?,?,?,?,?,?)", rows)
 
 
-def _decoded(o: _Owner) -> _Owner:
-    return o._replace(agency=dec(o.agency))
+def _choose(members: list[tuple]) -> list[tuple]:
+    """The match of each entry of one set (``mine``) among ``members``, rows (mine, d, start, stop,
+    p, similarity, owner) of the set's entries and of the entries of sets similar to it."""
+    if len(members) < 2:
+        return []
+    ordered = sorted(members, key=lambda m: (-round(m[5], 4), -(m[6].year or 0), m[6].source, m[2]))
+    chosen = []
+    for mine, d, start, stop, _, _, doc in members:
+        if not mine:
+            continue
+        best = None
+        for _, other_d, _, _, other_p, s, other in ordered:
+            if other_d == d:
+                continue
+            kind = sim._relation(doc, other)
+            if kind == "own":
+                best = (d, start, stop, s, other, other_p, 1)
+                break
+            if kind == "other" and best is None:
+                best = (d, start, stop, s, other, other_p, 0)
+        if best is not None:
+            chosen.append(best)
+    return chosen
 
 
 def _fetch(cursor):
@@ -276,8 +282,13 @@ def _similar_in(db: sqlite3.Connection) -> None:
                             (sim.MAX_SHARING_REPORTS,))
         pairs: list[tuple[int, int]] = []
         for (members,) in _fetch(cursor):
-            if members and "," in members:
-                pairs += combinations(sorted(map(int, members.split(","))), 2)
+            if not members or "," not in members:
+                continue
+            ids = sorted(map(int, members.split(",")))
+            if len(ids) < _MATRIX_FROM:
+                pairs += combinations(ids, 2)
+            else:  # a family worded alike: its pairs confirmed at once, never a candidate row each
+                _confirm_bucket(db, ids)
             if len(pairs) >= PAGE:
                 db.executemany("INSERT OR IGNORE INTO cx_cands VALUES (?,?)", pairs)
                 pairs = []
@@ -288,8 +299,31 @@ def _similar_in(db: sqlite3.Connection) -> None:
                              "WHERE (c.i, c.j) > (?, ?) ORDER BY c.i, c.j LIMIT ?", (*last, PAGE)).fetchall():
         last = rows[-1][:2]
         jac = _jaccard([r[0] for r in rows], [kept(r[0]) for r in rows], [r[2] for r in rows])
-        db.executemany("INSERT INTO cx_similar VALUES (?,?,?)",
+        db.executemany("INSERT OR IGNORE INTO cx_similar VALUES (?,?,?)",
                        [(i, j, s) for (i, j, _), s in zip(rows, jac.tolist()) if s >= sim.THRESHOLD])
+
+
+_MATRIX_FROM = 5  # sets in a bucket from which its pairs are confirmed at once rather than queued one by one
+
+
+def _confirm_bucket(db: sqlite3.Connection, ids: list[int]) -> None:
+    """The pairs of one bucket's sets (``ids`` ascending) at or above THRESHOLD into ``cx_similar``,
+    all at once: each set a row of 0/1 over the bucket's values, the rows' product their
+    intersections (float32 counts are exact far beyond a paragraph's 5-grams)."""
+    got = dict(db.execute(f"SELECT s, kept FROM cx_sets WHERE s IN ({','.join('?' * len(ids))})", ids).fetchall())
+    sets = [np.frombuffer(got[s], dtype=_U64) for s in ids]
+    sizes = np.array([len(x) for x in sets], dtype=np.int64)
+    values, at = np.unique(np.concatenate(sets), return_inverse=True)
+    rows = np.zeros((len(ids), len(values)), dtype=np.float32)
+    rows[np.repeat(np.arange(len(ids)), sizes), at.ravel()] = 1.0
+    i, j = np.triu_indices(len(ids), 1)
+    inter = (rows @ rows.T).round().astype(np.int64)[i, j]
+    jac = inter / (sizes[i] + sizes[j] - inter)
+    keep = jac >= sim.THRESHOLD
+    if keep.any():
+        named = np.asarray(ids, dtype=np.int64)
+        db.executemany("INSERT OR IGNORE INTO cx_similar VALUES (?,?,?)",
+                       zip(named[i[keep]].tolist(), named[j[keep]].tolist(), jac[keep].tolist()))
 
 
 def _jaccard(ids: list[int], left: list[bytes], right: list[bytes]) -> np.ndarray:
