@@ -156,8 +156,10 @@ def missing(d: Draft) -> None:
             and not r.endswith("granted")]
     d.rng.shuffle(rows)
     zero_rows = [r for r in rows if all(d.cells.get(f"{r}.{c}") == 0 for c in (*APPLICANTS, "total"))]
-    if zero_rows and d.rng.random() < 0.3 and d.layout != "glued":
-        row = zero_rows[0]
+    # a row whose label carries a typo stays: removing it would leave that finding nothing to quote
+    removable = [r for r in zero_rows if r not in d.edits.labels]
+    if zero_rows and d.rng.random() < 0.3 and d.layout != "glued" and removable:
+        row = removable[0]
         group = row.split(".")[1]
         members = [r for r in _rows(d) if r.split(".")[1] == group]
         if len(members) > 1 and not d.edits.legacy_other:

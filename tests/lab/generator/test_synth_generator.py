@@ -142,3 +142,26 @@ def test_wholly_2019_format_after_2021_is_flagged():
     _, gold = generate_report(4, fmt="2019", year=2023, errors=0)
     assert [(f["check"], f["severity"]) for f in gold["findings"]] == [("meta.format", "medium")]
     assert gold["format"] == "2019" and len(gold["cells"]) == 198
+
+
+def test_a_row_whose_label_has_a_typo_is_never_the_row_removed():
+    """A removed row takes its label with it: the label's gold finding would quote nothing (a
+    generator defect that used to abort a whole corpus)."""
+    from auditor_lab.generator.draft import Draft, Unavailable
+    from auditor_lab.generator.grids import LabelStyle
+    from auditor_lab.generator.table_defects import label, missing
+
+    template = load_template("2021")
+    removed = 0
+    for seed in range(400):
+        rng = random.Random(seed)
+        cells = make_cells(rng, template, PROFILES["none"])
+        d = Draft(rng, template, 2022, "lines", LabelStyle(), cells, dict(cells))
+        for inject in (label, missing):
+            try:
+                inject(d)
+            except Unavailable:
+                pass
+        assert not set(d.edits.labels) & d.edits.missing_rows, seed
+        removed += bool(d.edits.missing_rows)
+    assert removed > 50  # the removal path is taken often enough to have met a labelled row
