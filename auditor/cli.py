@@ -203,6 +203,7 @@ def batch(
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="任一报告达到该级别时退出码为1（默认 none）"),
     timeout: float = typer.Option(120.0, "--timeout", metavar="秒", help="单个文件的处理时限（秒），超时记为失败"),
     no_config: bool = typer.Option(False, "--no-config", help="不读取 auditor.toml / pyproject.toml 中的 fail_on"),
+    estimate: bool = typer.Option(False, "--estimate", help="只统计将审核的文件并估算所需内存、磁盘和时间，不审核"),
 ) -> None:
     """批量审核：每份报告一个 JSON，另出 findings.csv、reports.csv 和汇总（见 docs/batch.md）。
 
@@ -212,6 +213,8 @@ def batch(
     from .batch import run_batch
     from .errors import AuditorError
 
+    if estimate:
+        raise typer.Exit(_estimate(inputs, out, jobs))
     try:
         level = fail_on.value if fail_on is not None else (_settings(None, no_config)["rules"]["fail_on"] or "none")
     except AuditorError as exc:
@@ -220,6 +223,24 @@ def batch(
     raise typer.Exit(run_batch(inputs, out, jobs=jobs, resume=resume, engine=engine, scheduler=scheduler,
                                shared_storage=shared_storage,
                                fail_on=level, timeout=timeout))
+
+
+def _estimate(inputs: list[Path], out: Path, jobs: int) -> int:
+    from .batch import EXIT_OK, EXIT_USAGE
+    from .batch.estimate import describe, estimate, free_mb
+    from .batch.inputs import InputsError, check_inputs
+
+    try:
+        check_inputs(inputs)
+    except InputsError as exc:
+        typer.echo(f"错误：{exc}", err=True)
+        return EXIT_USAGE
+    est = estimate(inputs, max(1, jobs), exclude=out)
+    if not est.files:
+        typer.echo("错误：没有找到可审核的报告文件", err=True)
+        return EXIT_USAGE
+    typer.echo("\n".join(describe(est, free_mb(out))))
+    return EXIT_OK
 
 
 @app.command(cls=Command)
