@@ -217,6 +217,7 @@ E111 = _code(
     missing="文件不存在：{path}",
     unreadable="无法读取文件：{path}（{reason}）",
     directory="这是一个目录，不是文件：{path}",
+    folder_unreadable="无法读取目录：{path}（权限不足），其中的文件均未审核",
     baseline_missing="基线文件不存在：{path}",
     baseline_unreadable="无法读取基线文件：{path}（{reason}）",
 )

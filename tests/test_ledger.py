@@ -111,3 +111,46 @@ def test_inputs_come_in_path_order_and_names_never_clash(tmp_path, names):
     ledger.close()
     assert paths == [str(p) for p in sorted(folder / n for n in names)]
     assert len({r.lower() for r in results}) == len(results)
+
+
+def test_a_linked_folder_is_followed_once_and_a_link_back_up_ends_there(tmp_path):
+    from auditor.batch.inputs import found
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.txt").touch()
+    folder = tmp_path / "in"
+    (folder / "2023").mkdir(parents=True)
+    (folder / "2023" / "a.txt").touch()
+    (folder / "2024").symlink_to(elsewhere, target_is_directory=True)
+    (folder / "2023" / "up").symlink_to(folder, target_is_directory=True)  # a cycle
+    (folder / "again").symlink_to(elsewhere, target_is_directory=True)  # the same folder twice
+    rels = sorted(f.rel for f in found(folder))
+    assert rels in (["2023/a.txt", "2024/b.txt"], ["2023/a.txt", "again/b.txt"])
+
+
+def test_a_folder_that_cannot_be_read_is_an_input_that_fails_not_a_silent_gap(tmp_path, monkeypatch):
+    import os
+
+    import auditor.batch.inputs as inputs
+    import auditor.ingest as ingest
+    from auditor.errors import AuditorError
+
+    folder = tmp_path / "in"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "locked" / "hidden-from-us.txt").touch()
+    (folder / "a.txt").touch()
+    real_scandir = os.scandir
+
+    def scandir(path):  # as for a folder without read permission (the tests may run as root)
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(inputs.os, "scandir", scandir)
+    got = {f.rel: f for f in inputs.found(folder)}
+    assert set(got) == {"a.txt", "locked"} and got["locked"].path == str(folder / "locked")
+    monkeypatch.setattr(ingest.os, "access", lambda path, mode: False)
+    with pytest.raises(AuditorError) as err:
+        ingest.read_document(got["locked"].path)
+    assert err.value.code == "E111" and "无法读取目录" in str(err.value) and "locked" in str(err.value)

@@ -37,24 +37,31 @@ def _skip(name: str) -> bool:
 
 def found(item) -> Iterator[Found]:
     """A file as given, or every file under a folder (recursive, unordered), without hidden files and
-    folders and ``*.gold.json`` annotation files."""
+    folders and ``*.gold.json`` annotation files. A linked folder is followed, each real folder once
+    (a link back up the tree ends there). A folder that cannot be read is yielded as an input of its
+    own: reading it fails, and the batch reports it (E111) rather than skip what it holds unseen."""
     root = Path(item)
     if not root.is_dir():
         yield Found(str(root), root.name, False)
         return
     folders = [(str(root), "")]
+    seen = {os.path.realpath(root)}
     while folders:
         folder, prefix = folders.pop()
         try:
             entries = os.scandir(folder)
         except OSError:
-            continue  # unreadable folder: as rglob, nothing found in it
+            yield Found(folder, prefix.rstrip("/") or root.name, bool(prefix))
+            continue
         with entries:
             for entry in entries:
                 if _skip(entry.name):
                     continue
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append((entry.path, f"{prefix}{entry.name}/"))
+                if entry.is_dir():
+                    real = os.path.realpath(entry.path)
+                    if real not in seen:
+                        seen.add(real)
+                        folders.append((entry.path, f"{prefix}{entry.name}/"))
                 elif entry.is_file():
                     yield Found(entry.path, prefix + entry.name, True)
 

@@ -203,6 +203,8 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
     except OSError as exc:
         raise errors.E111("unreadable", path=p, reason=exc.strerror or exc) from None
     if p.is_dir():
+        if not os.access(p, os.R_OK | os.X_OK):  # the batch found it but could not list it
+            raise errors.E111("folder_unreadable", path=p)
         raise errors.E111("directory", path=p)
     if size > max_bytes:
         raise errors.E103("file", size=size, limit=max_bytes)
