@@ -215,7 +215,9 @@ def run(folder: Path, parts: int | None, jobs: int, label: str, sample: int, out
 
     # a folder the generator left empty (a defect on its seed, see make) is not one of the parts
     inputs = [p for p in sorted(folder.iterdir()) if p.is_dir() and any(p.iterdir())][:parts] if parts else [folder]
-    files = sorted(str(p) for i in inputs for p in i.rglob("*") if p.is_file() and not p.name.endswith(".gold.json"))
+    from auditor.batch.inputs import found
+
+    files = sorted(f.path for i in inputs for f in found(i))  # as the batch finds them (linked folders too)
     by_ext: dict[str, int] = {}
     for f in files:
         ext = Path(f).suffix.lower()
