@@ -66,7 +66,10 @@ class Analyses:
             self._chars -= len(self._by_text.popitem(last=False)[0])
 
     def recall(self, text: str) -> CheckContext | None:
-        return self._by_text.get(text)
+        ctx = self._by_text.get(text)
+        if ctx is not None:  # a report followed by several of next year stays while they come
+            self._by_text.move_to_end(text)
+        return ctx
 
 
 def audit_document(doc: Document, *, previous: Document | None = None, select_rules=None, ignore_rules=None,

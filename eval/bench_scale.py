@@ -242,8 +242,7 @@ def run(folder: Path, parts: int | None, jobs: int, label: str, sample: int, out
         batch_cpu = _cpu_children() - c0
         rc, parent_cpu, parent_rss = stdout.split()[-3:]
         phases = json.loads(stdout.strip().splitlines()[-2])
-        with (results / "reports.csv").open(encoding="utf-8-sig") as fh:
-            rows = sum(1 for _ in fh) - 1
+        rows, paired = _audits(results / "reports.csv")
         results_mb = sum(p.stat().st_size for p in results.rglob("*") if p.is_file()) / 2**20
         after = _in_process(sample_files[1::2], Path(tmp) / "after.txt")
         alone = {key: before[key] + after[key] for key in before}
@@ -252,6 +251,7 @@ def run(folder: Path, parts: int | None, jobs: int, label: str, sample: int, out
     per = {key: round(1000 * alone[key] / k, 2) for key in ("read", "audit", "json")}
     result = {
         "label": label, "files": n, "formats": by_ext, "jobs": jobs, "exit_code": int(rc), "rows": rows,
+        "paired": paired,
         "wall_s": round(wall, 1), "files_per_s": round(n / wall, 1),
         "batch_cpu_s": round(batch_cpu, 1), "batch_cpu_ms_per_file": round(1000 * batch_cpu / n, 2),
         "parent_cpu_ms_per_file": round(1000 * float(parent_cpu) / n, 2),
@@ -268,6 +268,22 @@ def run(folder: Path, parts: int | None, jobs: int, label: str, sample: int, out
     out.mkdir(parents=True, exist_ok=True)
     (out / f"scale-{label}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     return result
+
+
+def _audits(csv_path: Path) -> tuple[int, dict]:
+    """Rows of reports.csv, and the audits with and without last year's report: how many, and the
+    mean seconds an audit task took in its worker (a paired audit also runs the cross-year checks,
+    and analyses last year's report again unless its worker still has that analysis)."""
+    import csv
+
+    rows, seconds = 0, {"with previous": [], "without": []}
+    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            rows += 1
+            if row["status"] == "ok" and row["seconds"]:
+                seconds["with previous" if row["previous"] else "without"].append(float(row["seconds"]))
+    return rows, {k: {"audits": len(v), "mean_ms": round(1000 * sum(v) / len(v), 2) if v else None}
+                  for k, v in seconds.items()}
 
 
 def sampled(alone: dict) -> str:
@@ -307,6 +323,14 @@ def report(out: Path, labels: list[str]) -> str:
     copy_big = float(np.exp(scale) * big ** exponent)
     wall_big = float(np.polyval(rest_wall, big)) + copy_big
     cpu_big = float(np.polyval(rest_cpu, big)) + copy_big
+    with_pairs = [r for r in runs if r.get("paired")]
+    if with_pairs:
+        lines += ["", "Audits with last year's report (the batch pairs them; the in-process figure audits each file "
+                  "alone) and the mean wall time of an audit task in its worker, with / without: " + "; ".join(
+                      f"{r['files']:,}: {r['paired']['with previous']['audits']:,} of "
+                      f"{r['paired']['with previous']['audits'] + r['paired']['without']['audits']:,}, "
+                      f"{r['paired']['with previous']['mean_ms']} / {r['paired']['without']['mean_ms']} ms"
+                      for r in with_pairs) + "."]
     lines += ["", "The parent's CPU by phase (s): " + "; ".join(
                   f"{r['files']:,}: " + ", ".join(f"{k} {v}" for k, v in r.get("parent_cpu_s_by_phase", {}).items())
                   for r in runs) + ".",

@@ -451,12 +451,34 @@ def test_a_worker_waits_rather_than_take_the_task_that_follows_another_workers_l
     chain = lambda t: (t, follows[t])  # noqa: E731
     ahead = deque([_Slot(1, "d2023"), _Slot(2, "d2024")])
     assert eng._next_for(w0, ahead, chain) is None and [s.task for s in ahead] == ["d2023", "d2024"]
-    assert eng._next_for(w1, ahead, chain).task == "d2023" and w1.recent[-1] == "d2023"
+    # it follows d2022: used again, kept longest, as the worker's Analyses keeps it
+    assert eng._next_for(w1, ahead, chain).task == "d2023" and list(w1.recent) == ["d2023", "d2022"]
     ahead.append(_Slot(3, "e2020"))
     assert eng._next_for(w0, ahead, chain).task == "e2020"  # a report that follows none: anyone's
     assert eng._next_for(w1, ahead, chain).task == "d2024"
     cycle = deque([_Slot(4, "x"), _Slot(5, "y")])  # follows no worker: never left waiting
     assert eng._next_for(w0, cycle, chain).task == "x"
+
+
+def test_a_report_followed_by_more_reports_than_a_worker_keeps_keeps_them_on_its_worker():
+    """Twelve reports follow one (a batch of many versions of one agency's report): each goes to the
+    worker holding the analysis, which each of them uses again; counted by sends alone, the worker
+    seemed to have dropped it after ``ANALYSES_KEPT`` and the rest went to the other worker."""
+    from collections import deque
+
+    from auditor.batch.engines import LocalEngine, _Slot, _Worker
+    from auditor.batch.tasks import ANALYSES_KEPT
+
+    eng = LocalEngine(2, timeout=30)
+    w0, w1 = _Worker(0, None, None), _Worker(1, None, None)
+    w0.recent.append("a2022")
+    eng._workers = [w0, w1]
+    followers = [f"a2023-{i}" for i in range(ANALYSES_KEPT + 4)]
+    chain = lambda t: (t, "a2022" if t != "a2022" else None)  # noqa: E731
+    ahead = deque(_Slot(i, t) for i, t in enumerate(followers))
+    for t in followers:
+        assert eng._next_for(w1, ahead, chain) is None, t  # the other worker waits: not its analysis
+        assert eng._next_for(w0, ahead, chain).task == t
 
 
 def test_a_run_abandoned_midway_leaves_nothing_for_the_next():

@@ -79,7 +79,7 @@ _TEMPLATE_RE = re.compile("|".join(f"(?:{p})" for p in TEMPLATE_SENTENCES))
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 _FOLD_DROP = re.compile(r"[\s\W_]+")
 _DIGITS = re.compile(r"\d+")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_NOT_HAN = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]+")
 _U64 = np.uint64
 
 
@@ -129,10 +129,8 @@ def _mix(z: np.ndarray) -> np.ndarray:
     return z ^ (z >> _U64(31))
 
 
-def _han_share(text: str) -> float:
-    """Share of Han characters among the letters and digits (URLs and file paths score low)."""
-    folded = _FOLD_DROP.sub("", text)
-    return len(_HAN.findall(folded)) / len(folded) if folded else 0.0
+def _han_count(text: str) -> int:
+    return len(_NOT_HAN.sub("", text))  # Chinese text is mostly Han: few runs to drop, no list made
 
 
 def fold(text: str) -> str:
@@ -184,11 +182,12 @@ def _label_re() -> re.Pattern:
     return re.compile("|".join(re.escape(x) for x in template_texts()))
 
 
-def _flattened_table(body: str) -> bool:
-    """A statutory table written as one line (labels and figures glued): mostly template labels."""
-    folded = fold(body)
-    han = len(_HAN.findall(folded))
-    return han > 0 and len(_HAN.findall(_label_re().sub("", folded))) < (1 - MAX_LABEL_SHARE) * han
+def _flattened_table(body: str, dropped: str | None = None) -> bool:
+    """A statutory table written as one line (labels and figures glued): mostly template labels.
+    ``dropped``: the body without what ``fold`` drops, when the caller has it already."""
+    folded = _DIGITS.sub("#", _FOLD_DROP.sub("", body) if dropped is None else dropped)
+    han = _han_count(folded)
+    return han > 0 and _han_count(_label_re().sub("", folded)) < (1 - MAX_LABEL_SHARE) * han
 
 
 def _own_runs(body: str) -> list[str]:
@@ -212,13 +211,16 @@ def paragraphs(text: str) -> tuple[Paragraph, ...]:
         start = pos + len(line) - len(line.lstrip())
         pos += len(line) + 1
         body = line.strip()
-        if len(body) < MIN_PARAGRAPH_CHARS or "\t" in body or _han_share(body) < MIN_HAN_SHARE:
+        if len(body) < MIN_PARAGRAPH_CHARS or "\t" in body:
+            continue
+        dropped = _FOLD_DROP.sub("", body)
+        if not dropped or _han_count(dropped) / len(dropped) < MIN_HAN_SHARE:  # URLs, paths, number rows
             continue
         hashes = [shingles(run) for run in _own_runs(body)]
         if not hashes:
             continue
-        sh = np.unique(np.concatenate(hashes))
-        if len(sh) >= MIN_SHINGLES and not _flattened_table(body):
+        sh = np.unique(np.concatenate(hashes)) if len(hashes) > 1 else hashes[0]
+        if len(sh) >= MIN_SHINGLES and not _flattened_table(body, dropped):
             out.append(Paragraph(start, start + len(body), sh, body[:EXCERPT_CHARS]))
     return tuple(out)
 

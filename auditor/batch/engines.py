@@ -243,7 +243,11 @@ class LocalEngine:
         pick = pick or 0
         slot = ahead[pick]
         del ahead[pick]
-        w.recent.append(chain(slot.task)[0])
+        own, after = chain(slot.task)
+        w.recent.append(own)
+        if after is not None and after in w.recent:  # used again: the worker keeps it longest (Analyses.recall)
+            w.recent.remove(after)
+            w.recent.append(after)
         return slot
 
     def run(self, fn: Callable, tasks: Iterable, fail: Callable, chain: Callable | None = None) -> Iterator:
@@ -338,8 +342,9 @@ class DaskEngine:
     """
 
     def __init__(self, scheduler: str | None, jobs: int, timeout: float, grace: float = HARD_GRACE,
-                 chunk: int = 16, shared_storage: bool = False) -> None:
-        self.scheduler, self.jobs, self.timeout, self.grace, self.chunk = scheduler, jobs, timeout, grace, chunk
+                 chunk: int | None = None, shared_storage: bool = False) -> None:
+        self.scheduler, self.jobs, self.timeout, self.grace = scheduler, jobs, timeout, grace
+        self.chunk = chunk or DASK_CHUNK
         self._client = self._cluster = None
         self.capacity = jobs
         # workers that see the output folder write the reports; a remote cluster's send them back
@@ -410,6 +415,7 @@ class DaskEngine:
 
 
 _IN_FLIGHT = 2  # chunks a dask worker thread holds: the one it runs and the next
+DASK_CHUNK = 16  # files a dask task by default (eval/bench_dask.py --chunk measures others)
 
 
 def _warm_local_cluster(local_cluster, jobs: int):

@@ -112,5 +112,17 @@ def test_analyses_kept_are_bounded_by_count_and_characters():
     kept.remember("bbbb", "again")  # now the newest
     kept.remember("e", "e")  # 11 characters: cc, now the oldest, goes
     assert kept.recall("cc") is None and kept.recall("dddd") == "dddd"
-    kept.remember("f", "f")  # four analyses: dddd goes
-    assert kept.recall("dddd") is None and [kept.recall(t) for t in ("bbbb", "e", "f")] == ["again", "e", "f"]
+    kept.remember("f", "f")  # four analyses: bbbb goes, the least recently used (dddd was just recalled)
+    assert kept.recall("bbbb") is None and [kept.recall(t) for t in ("dddd", "e", "f")] == ["dddd", "e", "f"]
+
+
+def test_a_report_followed_by_more_reports_than_are_kept_stays_while_they_come():
+    """Each follower recalls it (then remembers itself): it stays the most recently used, where a
+    cache ordered by remembering alone dropped it after ``size`` followers and analysed it again."""
+    from auditor.pipeline import Analyses
+
+    kept = Analyses(size=3)
+    kept.remember("last year", "analysis")
+    for i in range(10):
+        kept.remember(f"follower {i}", i)
+        assert kept.recall("last year") == "analysis", i
