@@ -39,8 +39,8 @@ def flaky_audit(task):
 
 
 class FlakyEngine(LocalEngine):
-    def run(self, fn, tasks_, fail, chain=None):
-        return super().run(flaky_audit if fn is tasks.audit else fn, tasks_, fail, chain)
+    def run(self, fn, tasks_, fail, chain=None, count=None):
+        return super().run(flaky_audit if fn is tasks.audit else fn, tasks_, fail, chain, count)
 
 
 def die_once(task):

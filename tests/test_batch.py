@@ -296,7 +296,8 @@ def test_dask_on_a_local_multiprocess_cluster_gives_the_local_engines_outputs(tm
     for engine in ("local", "dask"):
         outs[engine] = tmp_path / engine
         assert run_batch([corpus], outs[engine], jobs=2, engine=engine, console=_quiet()) == 3  # empty.txt
-    assert engines.DaskEngine(None, 2, 60).chunk < len(_rows(outs["local"], "reports.csv"))
+    files = len(_rows(outs["local"], "reports.csv"))
+    assert 1 < engines.chunk_for(files, 2, engines.DaskEngine(None, 2, 60).chunk) < files  # several chunks
     for name in ("reports.csv", "findings.csv"):
         assert _comparable(outs["dask"], name) == _comparable(outs["local"], name), name
     local = sorted(p.name for p in (outs["local"] / "reports").rglob("*.json"))
@@ -479,6 +480,16 @@ def test_a_report_followed_by_more_reports_than_a_worker_keeps_keeps_them_on_its
     for t in followers:
         assert eng._next_for(w1, ahead, chain) is None, t  # the other worker waits: not its analysis
         assert eng._next_for(w0, ahead, chain).task == t
+
+
+def test_dask_tasks_are_large_for_a_large_batch_and_several_a_thread_for_a_small_one():
+    from auditor.batch.engines import DASK_CHUNK, chunk_for
+
+    assert chunk_for(150_000, 64, DASK_CHUNK) == DASK_CHUNK  # one round trip to the scheduler for many files
+    assert chunk_for(None, 2, DASK_CHUNK) == DASK_CHUNK
+    assert chunk_for(200, 64, DASK_CHUNK) == 1  # a small batch on a big cluster: every thread busy
+    assert chunk_for(100, 2, DASK_CHUNK) == 13  # 8 tasks for 2 threads, 4 each
+    assert chunk_for(0, 2, DASK_CHUNK) == DASK_CHUNK and chunk_for(1, 2, DASK_CHUNK) == 1
 
 
 def test_a_run_abandoned_midway_leaves_nothing_for_the_next():

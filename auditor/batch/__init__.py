@@ -141,7 +141,7 @@ def _scan_all(eng, ledger, limit, timeout, writer, progress, cache_dir: str | No
     """Read every file; the ledger keeps what the plan needs of each, the writer the failures."""
     bar = progress.add_task("读取", total=ledger.count())
     tasks = (ScanTask(path, limit, timeout, cache_dir, ocr) for path in ledger.paths())
-    for res in eng.run(scan, tasks, lambda task, failure: ScanResult(task.path, failure=failure)):
+    for res in eng.run(scan, tasks, lambda task, failure: ScanResult(task.path, failure=failure), count=ledger.count()):
         progress.advance(bar)
         if res.failure:
             writer.write_failure(res.source, res.failure, sha256=res.sha256, seconds=res.seconds)
@@ -189,7 +189,7 @@ def _audit_all(eng, ledger, tasks, writer, progress, scanned: int, planned: int)
     bar = progress.add_task("审核", total=scanned)
     progress.advance(bar, scanned - planned)
     for res in eng.run(audit, tasks, lambda task, failure: AuditResult(task.path, failure=failure),
-                       chain=lambda task: (task.path, task.previous)):
+                       chain=lambda task: (task.path, task.previous), count=planned):
         progress.advance(bar)
         _, name, sha256 = ledger.file(res.source)
         if res.failure:
