@@ -139,9 +139,10 @@ def _rank(level: str) -> int:
 def _scan_all(eng, ledger, limit, timeout, writer, progress, cache_dir: str | None = None,
               ocr: OcrSettings = OcrSettings(threads=1)) -> None:
     """Read every file; the ledger keeps what the plan needs of each, the writer the failures."""
-    bar = progress.add_task("读取", total=ledger.count())
+    total = ledger.count()
+    bar = progress.add_task("读取", total=total)
     tasks = (ScanTask(path, limit, timeout, cache_dir, ocr) for path in ledger.paths())
-    for res in eng.run(scan, tasks, lambda task, failure: ScanResult(task.path, failure=failure), count=ledger.count()):
+    for res in eng.run(scan, tasks, lambda task, failure: ScanResult(task.path, failure=failure), count=total):
         progress.advance(bar)
         if res.failure:
             writer.write_failure(res.source, res.failure, sha256=res.sha256, seconds=res.seconds)

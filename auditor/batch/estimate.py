@@ -8,9 +8,10 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..ingest import HTML_EXTENSIONS
 from . import inputs as inp
 
-FORMATS = {".pdf": "PDF", ".html": "HTML", ".htm": "HTML", ".docx": "DOCX", ".txt": "文本"}
+FORMATS = {".pdf": "PDF", ".docx": "DOCX", ".txt": "文本", **{ext: "HTML" for ext in HTML_EXTENSIONS}}
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ __all__ = [
 
 DEFAULT_MAX_BYTES = 50_000_000
 
-_HTML_EXT = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
+HTML_EXTENSIONS = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
 _HTML_MARKERS = (
     b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<meta", b"<div", b"<p>", b"<p ",
 )
@@ -106,7 +106,7 @@ def detect_kind(data: bytes, filename: str = "") -> str:
         raise errors.E104("not_pdf")
     if ext == ".docx":
         raise errors.E105("not_docx")
-    if ext in _HTML_EXT and b"<" in _strip_bom_head(data):
+    if ext in HTML_EXTENSIONS and b"<" in _strip_bom_head(data):
         return "html"  # an .html file without a single tag is read as plain text
     return "text"
 
